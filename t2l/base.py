@@ -1,0 +1,113 @@
+"""Load a frozen base model + tokenizer from a `BaseModelSpec` and check its shapes.
+
+The spec (conf/base_model/*.yaml) carries the shapes of every linear a LoRA may target, so adapter
+planning and generation never need the weights; loading verifies the spec against the real model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from t2l.assets import resolve
+from t2l.errors import T2LError
+
+DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
+@dataclass(frozen=True)
+class BaseModelSpec:
+    name: str
+    model_id: str
+    path: str
+    num_layers: int
+    hidden_size: int
+    modules: dict[str, tuple[int, int]]  # module name -> (out_features, in_features)
+    chat_template: bool = True
+    dtype: str = "float32"
+    trust_remote_code: bool = False
+    tokenizer: str | None = None
+    gguf_file: str | None = None
+    random_init: dict[str, Any] | None = field(default=None, hash=False)
+    seed: int = 0
+
+    @classmethod
+    def from_dict(cls, cfg: dict) -> "BaseModelSpec":
+        cfg = dict(cfg)
+        cfg["modules"] = {k: tuple(int(x) for x in v) for k, v in cfg.get("modules", {}).items()}
+        known = set(cls.__dataclass_fields__)
+        unknown = set(cfg) - known
+        if unknown:
+            raise T2LError(f"base_model '{cfg.get('name')}' has unknown keys {sorted(unknown)}; allowed: {sorted(known)}")
+        return cls(**cfg)
+
+    def shape(self, module: str) -> tuple[int, int]:
+        if module not in self.modules:
+            raise T2LError(f"base_model '{self.name}' lists no shape for '{module}'; add it under modules: "
+                           f"in conf/base_model/{self.name}.yaml (known: {sorted(self.modules)})")
+        return self.modules[module]
+
+
+def load_tokenizer(spec: BaseModelSpec):
+    from transformers import AutoTokenizer
+
+    source = resolve(spec.tokenizer or spec.path)
+    kwargs = {"gguf_file": spec.gguf_file} if spec.gguf_file and not spec.tokenizer else {}
+    tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=spec.trust_remote_code, **kwargs)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def load_base(spec: BaseModelSpec, device: str | torch.device = "cpu"):
+    """Return (model, tokenizer): frozen, in eval mode, shapes checked against the spec."""
+    from transformers import AutoModelForCausalLM, LlamaConfig, LlamaForCausalLM
+
+    dtype = DTYPES.get(spec.dtype)
+    if dtype is None:
+        raise T2LError(f"base_model.dtype '{spec.dtype}' is not supported; choose one of {sorted(DTYPES)}")
+    tokenizer = load_tokenizer(spec)
+    if spec.random_init is not None:
+        # Tiny random Llama for tests: built from a config, seeded, no weights on disk.
+        torch.manual_seed(spec.seed)
+        config = LlamaConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, **spec.random_init)
+        model = LlamaForCausalLM(config).to(dtype)
+    else:
+        kwargs = {"gguf_file": spec.gguf_file} if spec.gguf_file else {}
+        model = AutoModelForCausalLM.from_pretrained(
+            resolve(spec.path), dtype=dtype, trust_remote_code=spec.trust_remote_code, **kwargs)
+    model.requires_grad_(False)
+    model.eval()
+    model.to(device)
+    check_shapes(spec, model)
+    return model, tokenizer
+
+
+def linear_shapes(model: torch.nn.Module) -> dict[str, set[tuple[int, int]]]:
+    """Observed (out, in) shapes per linear-module name over all decoder layers."""
+    found: dict[str, set[tuple[int, int]]] = {}
+    for name, module in model.named_modules():
+        if isinstance(module, torch.nn.Linear) and ".layers." in name:
+            found.setdefault(name.rsplit(".", 1)[-1], set()).add(tuple(module.weight.shape))
+    return found
+
+
+def check_shapes(spec: BaseModelSpec, model: torch.nn.Module) -> None:
+    fix = f"fix conf/base_model/{spec.name}.yaml or point base_model.path at the model it describes"
+    layers = model.config.num_hidden_layers
+    if layers != spec.num_layers:
+        raise T2LError(f"base_model '{spec.name}' says num_layers={spec.num_layers} but the loaded model has {layers}; {fix}")
+    if model.config.hidden_size != spec.hidden_size:
+        raise T2LError(f"base_model '{spec.name}' says hidden_size={spec.hidden_size} but the loaded model has "
+                       f"{model.config.hidden_size}; {fix}")
+    observed = linear_shapes(model)
+    for module, expected in spec.modules.items():
+        seen = observed.get(module)
+        if seen is None:
+            raise T2LError(f"base_model '{spec.name}' lists module '{module}' but the loaded model has none; {fix}")
+        if seen != {tuple(expected)}:
+            got = ", ".join(f"{o}x{i}" for o, i in sorted(seen))
+            raise T2LError(f"base_model '{spec.name}' says {module} is {expected[0]}x{expected[1]} (out x in) "
+                           f"but the loaded model has {got}; {fix}")

@@ -1,0 +1,107 @@
+"""`t2l` command line. Subcommands take the same Hydra overrides as train.py (compose API).
+
+    t2l assets [--check]                       prepare / check the offline bundle in $T2L_HOME
+    t2l tasks [split=NAME] [data.sni=[...]]    list tasks the configured sources hold
+    t2l eval tasks=[a,b] limit=50 out=DIR      score base model / ICL / peft adapters
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from t2l.errors import T2LError
+
+CONF_DIR = Path(os.environ.get("T2L_CONF_DIR", Path(__file__).resolve().parents[1] / "conf"))
+
+
+def compose(config_name: str, overrides: list[str]):
+    """Compose conf/<config_name>.yaml with overrides; config errors become one-line T2LErrors."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.errors import HydraException, MissingConfigException
+
+    if not CONF_DIR.is_dir():
+        raise T2LError(f"config directory {CONF_DIR} not found; set T2L_CONF_DIR or reinstall with `pip install -e .`")
+    try:
+        with initialize_config_dir(str(CONF_DIR), version_base=None):
+            return hydra_compose(config_name=config_name, overrides=overrides)
+    except MissingConfigException as err:
+        group = next((o.split("=", 1)[0] for o in overrides
+                      if "=" in o and (CONF_DIR / o.split("=", 1)[0].lstrip("+~")).is_dir()
+                      and err.missing_cfg_file and o.split("=", 1)[1] in str(err.missing_cfg_file)), None)
+        if group:
+            value = next(o.split("=", 1)[1] for o in overrides if o.split("=", 1)[0] == group)
+            choices = ", ".join(sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml")))
+            raise T2LError(f"unknown {group} '{value}'; choose one of conf/{group}/*.yaml: {choices}") from None
+        raise T2LError(str(err).splitlines()[0]) from None
+    except HydraException as err:
+        raise T2LError(f"bad override: {str(err).splitlines()[0]}") from None
+
+
+def cmd_assets(args: argparse.Namespace) -> int:
+    from t2l import assets
+
+    if args.check:
+        status = assets.check()
+        for name, present in status.items():
+            print(f"{'present' if present else 'MISSING':>8}  {name:<24} {assets.asset_dir(name)}")
+        if not all(status.values()):
+            print("some assets are missing; run `t2l assets`", file=sys.stderr)
+            return 1
+        return 0
+    timings = assets.prepare()
+    for name, seconds in timings.items():
+        print(f"{name:<24} ready ({seconds:.1f} s)  {assets.asset_dir(name)}")
+    return 0
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from t2l.pipeline import task_sources
+    from t2l.tasks.registry import TaskCatalog
+
+    cfg = compose("eval", args.overrides)
+    catalog = TaskCatalog(task_sources(cfg.data))
+    split = cfg.get("split") or cfg.data.split
+    names = catalog.select(split=split) if split else catalog.names()
+    for name in names:
+        print(name)
+    print(f"{len(names)} tasks", file=sys.stderr)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from t2l.pipeline import run_eval
+
+    run_eval(compose("eval", args.overrides))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="t2l", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("assets", help="prepare the offline bundle (SmolLM2, MiniLM, BIG-bench)")
+    p.add_argument("--check", action="store_true", help="list present/missing assets; exit 1 if any is missing")
+    p.set_defaults(func=cmd_assets)
+    for name, func, text in [("tasks", cmd_tasks, "list tasks"), ("eval", cmd_eval, "evaluate on tasks")]:
+        p = sub.add_parser(name, help=text, description=f"{text}; arguments are Hydra overrides of conf/eval.yaml")
+        p.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. tasks=[navigate] limit=20")
+        p.set_defaults(func=func)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except T2LError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

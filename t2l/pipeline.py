@@ -1,0 +1,99 @@
+"""The only place that turns Hydra config into objects; everything below it is plain Python."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+from omegaconf import DictConfig, OmegaConf
+
+from t2l.errors import T2LError
+from t2l.tasks.registry import TaskCatalog, TaskSources
+
+log = logging.getLogger(__name__)
+DEFAULT_EVAL_SPLIT = "heldout_bbh"
+
+
+def task_sources(data: DictConfig) -> TaskSources:
+    defaults = TaskSources()
+    return TaskSources(
+        bigbench_dir=data.bigbench_dir,
+        sni=list(data.sni or []),
+        local_files=list(data.local_files or []),
+        descriptions_dir=data.descriptions_dir or defaults.descriptions_dir,
+        splits_dir=data.splits_dir or defaults.splits_dir,
+        seed=int(data.seed),
+        fractions=dict(data.fractions) if data.fractions else None,
+        max_input_chars=int(data.max_input_chars),
+    )
+
+
+def base_model_spec(cfg: DictConfig):
+    from t2l.base import BaseModelSpec
+
+    return BaseModelSpec.from_dict(OmegaConf.to_container(cfg.base_model, resolve=True))
+
+
+def select_tasks(cfg: DictConfig, catalog: TaskCatalog, default_split: str | None = None) -> list[str]:
+    data = cfg.data
+    tasks = cfg.get("tasks") or data.tasks
+    split = cfg.get("split") or data.split or default_split
+    names = catalog.select(tasks=list(tasks) if tasks else None, split=split,
+                           exclude=list(data.exclude or []), exclude_file=data.exclude_file)
+    if not names:
+        raise T2LError("every selected task is excluded; loosen data.exclude / data.exclude_file")
+    return names
+
+
+def write_results(out: Path, results: dict, predictions: list[dict]) -> None:
+    """predictions.jsonl first, results.json last (its presence means the run finished)."""
+    from t2l.files import atomic_write_json, atomic_write_text
+
+    atomic_write_text(out / "predictions.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in predictions))
+    atomic_write_json(out / "results.json", results)
+
+
+def run_eval(cfg: DictConfig) -> dict:
+    """`t2l eval`: base model, k-shot in-context, or peft adapters, on a task list or a split."""
+    from t2l.adapters import active_adapter, adapter_mapping, attach_adapters
+    from t2l.base import load_base
+    from t2l.evaluate import EvalSettings, evaluate_task
+    from t2l.report import results_table
+
+    catalog = TaskCatalog(task_sources(cfg.data))
+    names = select_tasks(cfg, catalog, DEFAULT_EVAL_SPLIT)
+    tasks = [catalog.load(name) for name in names]  # fail on bad tasks before the model loads
+    for task in tasks:
+        if not task.split(cfg.eval_split):
+            raise T2LError(f"task '{task.name}' has no {cfg.eval_split} examples; choose another eval_split or exclude it")
+    adapters = adapter_mapping(OmegaConf.to_container(cfg.adapters) if isinstance(cfg.adapters, DictConfig)
+                               else cfg.adapters, names)
+    spec = base_model_spec(cfg)
+    model, tokenizer = load_base(spec, cfg.device)
+    adapter_names: dict[str, str] = {}
+    if adapters:
+        model, adapter_names = attach_adapters(model, adapters)
+    settings = EvalSettings(chat=spec.chat_template, shots=int(cfg.shots), limit=cfg.limit, split=cfg.eval_split,
+                            batch_size=int(cfg.batch_size), max_new_tokens=int(cfg.max_new_tokens))
+    summaries, predictions = {}, []
+    start = time.perf_counter()
+    for i, task in enumerate(tasks, 1):
+        log.info("[%d/%d] %s (%s)", i, len(tasks), task.name, task.metric)
+        with active_adapter(model, adapter_names.get(task.name)):
+            summary, rows = evaluate_task(model, tokenizer, task, settings)
+        summary["adapter"] = adapters.get(task.name)
+        summaries[task.name] = summary
+        predictions += rows
+    results = {
+        "tasks": summaries,
+        "average": sum(s["accuracy"] for s in summaries.values()) / len(summaries),
+        "config": OmegaConf.to_container(cfg, resolve=True),
+        "seconds": round(time.perf_counter() - start, 2),
+    }
+    print(results_table(results, title=f"{spec.model_id} | shots={settings.shots} | split={settings.split}"))
+    if cfg.out:
+        write_results(Path(cfg.out), results, predictions)
+        print(f"wrote {Path(cfg.out) / 'results.json'} and predictions.jsonl")
+    return results

@@ -1,0 +1,142 @@
+"""BIG-bench JSON tasks (and subtasks) as `RawTask`s.
+
+Reads `benchmark_tasks/**/task.json` as prepared by `t2l assets` (or any directory of the same
+layout). A subtask `benchmark_tasks/logical_deduction/three_objects/task.json` is named
+`logical_deduction:three_objects`. The task's prompt fields (`task_prefix`, `example_input_prefix`,
+`example_output_prefix`, `choice_prefix`, `append_choices_to_input`) are honoured with BIG-bench's
+own defaults, so a prompt reads as the task's authors wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+from t2l.errors import T2LError
+from t2l.tasks.schema import Example, RawTask
+
+log = logging.getLogger(__name__)
+
+# BIG-bench's defaults for JSON tasks (bigbench/api/json_task.py).
+DEFAULT_INPUT_PREFIX = "\nQ: "
+DEFAULT_OUTPUT_PREFIX = "\nA: "
+DEFAULT_CHOICE_PREFIX = "\n  choice: "
+GEN_SCORES = {"exact_str_match", "bleu", "rouge", "bleurt", "sequence_f1", "numeric_match_with_0_1_relative_error"}
+
+
+def task_path(root: Path, name: str) -> Path:
+    return root / "benchmark_tasks" / Path(*name.split(":")) / "task.json"
+
+
+@lru_cache(maxsize=8)
+def _index_cached(root: str) -> dict[str, dict]:
+    index_file = Path(root) / "index.json"
+    if index_file.is_file():
+        return json.loads(index_file.read_text())
+    # A directory without an index (e.g. a hand-made fixture): list the files, parse lazily.
+    tasks_dir = Path(root) / "benchmark_tasks"
+    return {":".join(p.parent.relative_to(tasks_dir).parts): {"path": str(p.relative_to(tasks_dir))}
+            for p in sorted(tasks_dir.rglob("task.json"))}
+
+
+def bigbench_index(root: str | Path) -> dict[str, dict]:
+    """Task name -> index entry (path; with `t2l assets`' index also description and counts)."""
+    root = Path(root)
+    if not (root / "benchmark_tasks").is_dir():
+        raise T2LError(f"no BIG-bench tasks under {root}; run `t2l assets` or set data.bigbench_dir")
+    return _index_cached(str(root.resolve()))
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise T2LError(f"malformed JSON in {path} at line {err.lineno}, column {err.colno}: {err.msg}; "
+                       "fix the file or re-run `t2l assets`") from err
+
+
+def _metric(task: dict, n_mc: int, n_gen: int) -> str | None:
+    preferred = task.get("preferred_score")
+    if preferred == "multiple_choice_grade" and n_mc:
+        return "mc"
+    if preferred in GEN_SCORES and n_gen:
+        return "gen"
+    if n_mc or n_gen:
+        return "mc" if n_mc >= n_gen else "gen"
+    return None
+
+
+def _mc_example(raw: dict) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
+    scores = raw.get("target_scores")
+    if not isinstance(scores, dict) or len(scores) < 2:
+        return None
+    choices = tuple(str(c) for c in scores)
+    values = [float(v) for v in scores.values()]
+    best = max(values)
+    if best <= 0:
+        return None
+    return choices, tuple(i for i, v in enumerate(values) if v == best)
+
+
+def _gen_targets(raw: dict) -> tuple[str, ...]:
+    target = raw.get("target")
+    targets = target if isinstance(target, list) else [target]
+    return tuple(str(t) for t in targets if isinstance(t, (str, int, float)) and str(t).strip())
+
+
+def load_bigbench_task(name: str, root: str | Path, max_input_chars: int = 4000) -> RawTask:
+    root = Path(root)
+    path = task_path(root, name)
+    if not path.is_file():
+        raise T2LError(f"BIG-bench task '{name}' not found at {path}")
+    task = _read_json(path)
+    examples_raw = [e for e in task.get("examples") or [] if isinstance(e, dict)]
+    if not examples_raw:
+        subtasks = sorted(n for n in bigbench_index(root) if n.startswith(name + ":"))
+        hint = f"use one of its subtasks: {', '.join(subtasks)}" if subtasks else f"exclude it with data.exclude=[{name}]"
+        raise T2LError(f"BIG-bench task '{name}' has no examples of its own; {hint}")
+
+    mc_parts = [_mc_example(e) for e in examples_raw]
+    gen_parts = [_gen_targets(e) for e in examples_raw]
+    metric = _metric(task, sum(p is not None for p in mc_parts), sum(bool(t) for t in gen_parts))
+    if metric is None:
+        raise T2LError(f"BIG-bench task '{name}' has no usable examples (no target or target_scores); "
+                       f"exclude it with data.exclude=[{name}]")
+
+    prefix = task.get("task_prefix", "")
+    input_prefix = task.get("example_input_prefix", DEFAULT_INPUT_PREFIX)
+    output_prefix = task.get("example_output_prefix", DEFAULT_OUTPUT_PREFIX)
+    choice_prefix = task.get("choice_prefix", DEFAULT_CHOICE_PREFIX)
+    append_choices = task.get("append_choices_to_input", True)
+
+    examples, too_long, unusable = [], 0, 0
+    for raw, mc, targets in zip(examples_raw, mc_parts, gen_parts):
+        if not isinstance(raw.get("input"), str) or (metric == "mc" and mc is None) or (metric == "gen" and not targets):
+            unusable += 1
+            continue
+        text = prefix + input_prefix + raw["input"]
+        if metric == "mc" and append_choices:
+            text += "".join(choice_prefix + choice for choice in mc[0])
+        text = (text + output_prefix).strip()
+        if len(text) > max_input_chars:
+            too_long += 1
+            continue
+        if metric == "mc":
+            examples.append(Example(input=text, choices=mc[0], answers=mc[1]))
+        else:
+            examples.append(Example(input=text, targets=targets))
+    if too_long or unusable:
+        log.info("BIG-bench %s: skipped %d over-long (> %d chars) and %d unusable of %d examples",
+                 name, too_long, max_input_chars, unusable, len(examples_raw))
+    if not examples:
+        raise T2LError(f"BIG-bench task '{name}' has no usable examples ({too_long} over data.max_input_chars="
+                       f"{max_input_chars}, {unusable} without a {metric} target); raise the limit or exclude it")
+    description = str(task.get("description") or name.replace("_", " ")).strip()
+    keywords = task.get("keywords") or []
+    return RawTask(
+        name=name, source="bigbench", descriptions=[description], metric=metric, examples=examples,
+        meta={"path": str(path), "keywords": keywords, "skipped_too_long": too_long,
+              "skipped_unusable": unusable, "preferred_score": task.get("preferred_score")},
+    )

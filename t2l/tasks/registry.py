@@ -1,0 +1,159 @@
+"""Find tasks by name across sources, pick named task lists, apply exclusions and descriptions.
+
+    catalog = TaskCatalog(TaskSources(bigbench_dir="~/.cache/t2l/bigbench"))
+    names = catalog.select(split="heldout_bbh", exclude=["navigate"])
+    task = catalog.load("date_understanding")          # -> Task with train/validation/test
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from t2l.errors import T2LError
+from t2l.tasks.schema import RawTask, Task, split_task
+
+REPO_DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@dataclass
+class TaskSources:
+    bigbench_dir: str | None = None
+    sni: list[str] = field(default_factory=list)          # task JSON files, dirs of them, or per-task dataset dirs
+    local_files: list[str] = field(default_factory=list)  # user .json / .jsonl
+    descriptions_dir: str | None = str(REPO_DATA / "descriptions")
+    splits_dir: str = str(REPO_DATA / "splits")
+    seed: int = 0
+    fractions: dict[str, float] | None = None
+    max_input_chars: int = 4000
+
+
+def read_name_list(path: Path) -> list[str]:
+    """A task list file: one name per line, `#` starts a comment."""
+    names = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.append(line)
+    return names
+
+
+def read_descriptions(directory: Path) -> dict[str, tuple[list[str], bool]]:
+    """`*.jsonl` lines `{"task": ..., "descriptions": [...], "replace": false}` -> task -> (texts, replace)."""
+    found: dict[str, tuple[list[str], bool]] = {}
+    for path in sorted(directory.glob("*.jsonl")) if directory.is_dir() else []:
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise T2LError(f"malformed JSON in {path} line {lineno}, column {err.colno}: {err.msg}") from err
+            texts = row.get("descriptions") if isinstance(row, dict) else None
+            if not isinstance(row.get("task"), str) or not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+                raise T2LError(f"{path} line {lineno}: expected {{\"task\": str, \"descriptions\": [str, ...]}}")
+            old, _ = found.get(row["task"], ([], False))
+            found[row["task"]] = (old + [t.strip() for t in texts if t.strip()], bool(row.get("replace", False)))
+    return found
+
+
+class TaskCatalog:
+    def __init__(self, sources: TaskSources):
+        self.sources = sources
+        self._loaders: dict[str, Callable[[], RawTask]] = {}
+        self._index_bigbench()
+        self._index_sni()
+        self._index_local()
+        self._extra_descriptions = read_descriptions(Path(sources.descriptions_dir)) if sources.descriptions_dir else {}
+
+    # -- indexing: cheap, no task file is parsed here except small user files ----------------------
+    def _add(self, name: str, loader: Callable[[], RawTask], origin: str) -> None:
+        if name in self._loaders:
+            raise T2LError(f"task name '{name}' comes from two sources (second: {origin}); rename one or drop a source")
+        self._loaders[name] = loader
+
+    def _index_bigbench(self) -> None:
+        if not self.sources.bigbench_dir:
+            return
+        from t2l.assets import resolve
+        from t2l.tasks.bigbench import bigbench_index, load_bigbench_task
+
+        root = Path(resolve(self.sources.bigbench_dir)).expanduser()
+        for name in bigbench_index(root):
+            self._add(name, lambda n=name: load_bigbench_task(n, root, self.sources.max_input_chars), str(root))
+
+    def _index_sni(self) -> None:
+        from t2l.tasks.sni import load_sni_dataset_dir, load_sni_task_file
+
+        for entry in self.sources.sni:
+            path = Path(entry).expanduser()
+            if path.is_file():
+                self._add(path.stem, lambda p=path: load_sni_task_file(p), str(path))
+            elif (path / "data").is_dir() or any(path.glob("train*")):
+                self._add(path.name, lambda p=path: load_sni_dataset_dir(p), str(path))
+            elif path.is_dir():
+                for sub in sorted(path.iterdir()):
+                    if sub.suffix == ".json":
+                        self._add(sub.stem, lambda p=sub: load_sni_task_file(p), str(sub))
+                    elif sub.is_dir() and ((sub / "data").is_dir() or any(sub.glob("train*"))):
+                        self._add(sub.name, lambda p=sub: load_sni_dataset_dir(p), str(sub))
+            else:
+                raise T2LError(f"data.sni entry {path} does not exist; fix the path or remove it")
+
+    def _index_local(self) -> None:
+        from t2l.tasks.local import load_local_file
+
+        for entry in self.sources.local_files:
+            for raw in load_local_file(Path(entry).expanduser()):
+                self._add(raw.name, lambda r=raw: r, entry)
+
+    # -- queries ---------------------------------------------------------------------------------
+    def names(self) -> list[str]:
+        return sorted(self._loaders)
+
+    def check_known(self, names: Iterable[str]) -> None:
+        for name in names:
+            if name not in self._loaders:
+                close = difflib.get_close_matches(name, self._loaders, n=3, cutoff=0.6)
+                hint = f"did you mean {', '.join(close)}?" if close else "list tasks with `t2l tasks`"
+                raise T2LError(f"unknown task '{name}'; {hint}")
+
+    def split_names(self, split: str) -> list[str]:
+        """Names in a named task list (data/splits/NAME.txt) or in a list file given by path."""
+        path = Path(split).expanduser()
+        if not path.is_file():
+            path = Path(self.sources.splits_dir) / f"{split}.txt"
+        if not path.is_file():
+            known = sorted(p.stem for p in Path(self.sources.splits_dir).glob("*.txt"))
+            raise T2LError(f"unknown task split '{split}'; choose one of {known} or give a file path")
+        return read_name_list(path)
+
+    def select(self, tasks: Iterable[str] | None = None, split: str | None = None,
+               exclude: Iterable[str] = (), exclude_file: str | None = None) -> list[str]:
+        """Task names from an explicit list or a named split, minus exclusions (exclusion always wins)."""
+        if tasks:
+            names = list(tasks)
+        elif split:
+            names = self.split_names(split)
+        else:
+            raise T2LError("no tasks chosen; pass tasks=[a,b] or split=NAME (see data/splits/)")
+        excluded = set(exclude)
+        if exclude_file:
+            excluded |= set(read_name_list(Path(exclude_file).expanduser()))
+        self.check_known(names)
+        return [n for n in dict.fromkeys(names) if n not in excluded]
+
+    def load_raw(self, name: str) -> RawTask:
+        self.check_known([name])
+        raw = self._loaders[name]()
+        extra = self._extra_descriptions.get(name)
+        if extra:
+            texts, replace = extra
+            raw.descriptions = list(dict.fromkeys(texts if replace else raw.descriptions + texts))
+        return raw
+
+    def load(self, name: str) -> Task:
+        return split_task(self.load_raw(name), self.sources.seed, self.sources.fractions)
