@@ -25,6 +25,8 @@ def adapter_mapping(spec, tasks: list[str]) -> dict[str, str]:
                 mapping = json.loads(path.read_text())
             except json.JSONDecodeError as err:
                 raise T2LError(f"malformed JSON in {path} at line {err.lineno}, column {err.colno}: {err.msg}") from err
+            if "entries" in mapping:  # a library manifest.json: its per-task adapters
+                mapping = {task: str(path.parent / entry["path"]) for task, entry in mapping["entries"]["tasks"].items()}
         else:
             mapping = {task: str(path) for task in tasks}
     for task, directory in mapping.items():

@@ -3,6 +3,7 @@
     t2l assets [--check]                       prepare / check the offline bundle in $T2L_HOME
     t2l tasks [split=NAME] [data.sni=[...]]    list tasks the configured sources hold
     t2l eval tasks=[a,b] limit=50 out=DIR      score base model / ICL / peft adapters
+    t2l library ls | import DIR...             the per-task LoRA library (see train.py)
 """
 
 from __future__ import annotations
@@ -80,6 +81,29 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_library(args: argparse.Namespace) -> int:
+    from t2l.pipeline import open_library
+
+    paths = [a for a in args.rest if "=" not in a]
+    cfg = compose("train", [a for a in args.rest if "=" in a])
+    library = open_library(cfg)
+    if args.action == "ls":
+        print(f"library {library.root} ({library.base.model_id})")
+        print(f"{'namespace':<10} {'task':<44} {'before':>7} {'after':>7} {'gain':>7} {'steps':>6} {'time s':>7}")
+        for namespace in ("tasks", "multitask", "oracle"):
+            for name, e in sorted(library.entries(namespace).items()):
+                nums = [f"{e[k]:>7.3f}" if k in e else f"{'-':>7}" for k in ("val_before", "val_after", "val_gain")]
+                print(f"{namespace:<10} {name:<44} {' '.join(nums)} {e.get('steps', '-'):>6} {e.get('seconds', '-'):>7}")
+        return 0
+    if not paths:
+        raise T2LError("t2l library import needs adapter directories: t2l library import DIR [DIR...]")
+    for path in paths:
+        name = args.task or Path(path).name
+        descriptions = [args.description] if args.description else [name.replace("_", " ")]
+        print(f"imported {name} -> {library.import_adapter(path, name, descriptions)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="t2l", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -90,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text, description=f"{text}; arguments are Hydra overrides of conf/eval.yaml")
         p.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. tasks=[navigate] limit=20")
         p.set_defaults(func=func)
+    p = sub.add_parser("library", help="inspect the LoRA library or import peft adapters into it",
+                       description="t2l library ls [overrides] | t2l library import DIR... [--task T] [overrides]")
+    p.add_argument("action", choices=["ls", "import"])
+    p.add_argument("rest", nargs="*", help="adapter dirs (import) and Hydra overrides of conf/train.yaml")
+    p.add_argument("--task", help="task name for a single imported adapter (default: the dir name)")
+    p.add_argument("--description", help="task description for the imported adapter")
+    p.set_defaults(func=cmd_library)
     return parser
 
 

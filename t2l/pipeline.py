@@ -97,3 +97,60 @@ def run_eval(cfg: DictConfig) -> dict:
         write_results(Path(cfg.out), results, predictions)
         print(f"wrote {Path(cfg.out) / 'results.json'} and predictions.jsonl")
     return results
+
+
+def lora_spec(cfg: DictConfig, base):
+    from t2l.lora import LoRASpec
+
+    lora = OmegaConf.to_container(cfg.lora, resolve=True)
+    return LoRASpec.for_base(base, **{k: tuple(v) if isinstance(v, list) else v for k, v in lora.items()})
+
+
+def open_library(cfg: DictConfig, base=None):
+    from t2l.library import Library
+
+    base = base or base_model_spec(cfg)
+    return Library(cfg.library.dir, base, lora_spec(cfg, base))
+
+
+def make_logger_factory(cfg: DictConfig):
+    from hydra.utils import instantiate
+
+    if not cfg.get("logger"):
+        return None
+    return lambda name: instantiate(cfg.logger, name=name.replace(":", "__"))
+
+
+def train(cfg: DictConfig) -> dict:
+    """Entry point of train.py: dispatch on cfg.job."""
+    from t2l.base import load_base
+    from t2l.heldout import refuse_heldout
+    from t2l.library_train import LoRATrainBudget, train_library, train_multitask
+
+    jobs = ("library", "multitask", "oracle")
+    if cfg.job not in jobs:
+        raise T2LError(f"train.py needs an experiment; choose one of conf/experiment/*.yaml (job={cfg.job!r}, known {list(jobs)})")
+    catalog = TaskCatalog(task_sources(cfg.data))
+    names = select_tasks(cfg, catalog)
+    if cfg.job != "oracle":
+        refuse_heldout(names, catalog.split_names("heldout_bbh"), what=f"experiment '{cfg.job}'")
+    base = base_model_spec(cfg)
+    library = open_library(cfg, base)
+    budget = LoRATrainBudget(**OmegaConf.to_container(cfg.library.budget, resolve=True))
+    trainer_kwargs = OmegaConf.to_container(cfg.trainer, resolve=True)
+    model, tokenizer = load_base(base)
+    loggers = make_logger_factory(cfg)
+    if cfg.job == "multitask":
+        tasks = [catalog.load(n) for n in names]
+        val = tasks[: int(cfg.library.multitask.val_tasks)]
+        path = train_multitask(library, tasks, val, model, tokenizer, budget, base.chat_template,
+                               loggers("multitask") if loggers else None, trainer_kwargs)
+        return {"adapter": str(path)}
+    namespace = "oracle" if cfg.job == "oracle" else "tasks"
+    train_library(library, names, catalog.load, model, tokenizer, budget, base.chat_template, namespace,
+                  loggers, trainer_kwargs)
+    entries = library.entries(namespace)
+    gains = [entries[n]["val_gain"] for n in names if n in entries and "val_gain" in entries[n]]
+    print(f"library {library.root}: {len(entries)} {namespace} adapters; "
+          f"{sum(g > 0 for g in gains)}/{len(gains)} improved on validation")
+    return {"adapters": len(entries), "improved": sum(g > 0 for g in gains)}

@@ -39,3 +39,16 @@ def shots_from(examples: Sequence[Example], k: int) -> list[tuple[str, str]]:
 
 def encode(tokenizer, text: str) -> list[int]:
     return tokenizer(text, add_special_tokens=False)["input_ids"]
+
+
+def sft_features(tokenizer, example: Example, chat: bool, max_length: int) -> dict[str, list[int]]:
+    """Token ids and labels for next-token training on one example: loss on the answer only.
+
+    The answer is followed by EOS (the chat template's end-of-turn for instruct models) so the model
+    learns to stop. Over-long prompts lose their beginning, never the answer.
+    """
+    prompt = encode(tokenizer, build_prompt(tokenizer, example.input, chat))
+    answer = encode(tokenizer, continuation(example.target, chat)) + [tokenizer.eos_token_id]
+    answer = answer[:max_length]
+    prompt = prompt[max(0, len(prompt) + len(answer) - max_length):]
+    return {"input_ids": prompt + answer, "labels": [-100] * len(prompt) + answer}

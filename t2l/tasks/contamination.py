@@ -11,7 +11,8 @@ import json
 import re
 from pathlib import Path
 
-from t2l.tasks.bigbench import bigbench_index, task_path
+from t2l.errors import T2LError
+from t2l.tasks.bigbench import bigbench_index, load_bigbench_task, task_path
 
 MIN_TRAIN_EXAMPLES = 64
 MAX_SHARED_INPUTS = 0  # a training task may share no example input with a held-out task
@@ -42,20 +43,22 @@ def build_training_pool(root: Path, heldout: list[str], min_examples: int = MIN_
         heldout_inputs |= raw_inputs(root, name)
     pool, dropped = [], {"heldout_family": [], "too_few_examples": [], "shares_heldout_inputs": [], "too_long": []}
     for name, entry in index.items():
-        usable = max(entry.get("mc_examples", 0), entry.get("gen_examples", 0))
         if family(name) in heldout_families:
             dropped["heldout_family"].append(name)
-        elif usable < min_examples:
+            continue
+        if max(entry.get("mc_examples", 0), entry.get("gen_examples", 0)) < min_examples:
             dropped["too_few_examples"].append(name)
+            continue
+        try:  # count what the loader keeps: formatted prompts within max_input_chars
+            usable = len(load_bigbench_task(name, root, max_input_chars).examples)
+        except T2LError:
+            usable = 0
+        if usable < min_examples:
+            dropped["too_long"].append(name)
         elif len(raw_inputs(root, name) & heldout_inputs) > MAX_SHARED_INPUTS:
             dropped["shares_heldout_inputs"].append(name)
         else:
-            # Tasks whose typical input is longer than the loader keeps (ASCII images, long documents).
-            inputs = sorted(len(t) for t in raw_inputs(root, name))
-            if inputs[len(inputs) // 2] > max_input_chars:
-                dropped["too_long"].append(name)
-            else:
-                pool.append(name)
+            pool.append(name)
     return pool, dropped
 
 
@@ -73,8 +76,8 @@ def write_training_pool(out: Path, root: Path, heldout_file: Path) -> list[str]:
         f"{len(dropped['heldout_family'])}",
         f"#  - tasks sharing any normalised example input with a held-out task: {len(dropped['shares_heldout_inputs'])}"
         f" ({', '.join(dropped['shares_heldout_inputs'])})",
-        f"#  - tasks whose median input is longer than 4000 characters: {len(dropped['too_long'])}"
-        f" ({', '.join(dropped['too_long'])})",
+        f"#  - tasks left with fewer than {MIN_TRAIN_EXAMPLES} examples once prompts longer than 4000 characters"
+        f" are skipped: {len(dropped['too_long'])} ({', '.join(dropped['too_long'])})",
         f"#  ({len(dropped['too_few_examples'])} tasks had fewer than {MIN_TRAIN_EXAMPLES} usable examples.)",
         f"# Count: {len(pool)} tasks.",
     ]
