@@ -61,13 +61,13 @@ def cmd_assets(args: argparse.Namespace) -> int:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    from t2l.pipeline import task_sources
+    from t2l.pipeline import select_tasks, task_sources
     from t2l.tasks.registry import TaskCatalog
 
     cfg = compose("eval", args.overrides)
     catalog = TaskCatalog(task_sources(cfg.data))
-    split = cfg.get("split") or cfg.data.split
-    names = catalog.select(split=split) if split else catalog.names()
+    chosen = cfg.get("tasks") or cfg.data.tasks or cfg.get("split") or cfg.data.split
+    names = select_tasks(cfg, catalog) if chosen else catalog.names()
     for name in names:
         print(name)
     print(f"{len(names)} tasks", file=sys.stderr)

@@ -53,7 +53,7 @@ def read_descriptions(directory: Path) -> dict[str, tuple[list[str], bool]]:
             except json.JSONDecodeError as err:
                 raise T2LError(f"malformed JSON in {path} line {lineno}, column {err.colno}: {err.msg}") from err
             texts = row.get("descriptions") if isinstance(row, dict) else None
-            if not isinstance(row.get("task"), str) or not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            if not isinstance(row, dict) or not isinstance(row.get("task"), str) or not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
                 raise T2LError(f"{path} line {lineno}: expected {{\"task\": str, \"descriptions\": [str, ...]}}")
             old, _ = found.get(row["task"], ([], False))
             found[row["task"]] = (old + [t.strip() for t in texts if t.strip()], bool(row.get("replace", False)))

@@ -103,7 +103,8 @@ def split_examples(task: str, examples: list[Example], seed: int = 0,
     n = len(order)
     n_test = max(1, round(n * fractions["test"])) if fractions["test"] > 0 else 0
     n_val = max(1, round(n * fractions["validation"])) if fractions["validation"] > 0 else 0
-    n_val = min(n_val, n - n_test - 1)
+    n_test = min(n_test, n - 1)  # train always keeps at least one example, and never a test one
+    n_val = max(0, min(n_val, n - n_test - 1))
     picked = [examples[i] for i in order]
     return {"test": picked[:n_test], "validation": picked[n_test:n_test + n_val], "train": picked[n_test + n_val:]}
 
