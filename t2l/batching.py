@@ -60,3 +60,40 @@ class LengthGroupedBatches(torch.utils.data.Sampler):
 
     def __len__(self) -> int:
         return len(self.batches())
+
+
+class TaskBalancedBatches(torch.utils.data.Sampler):
+    """T tasks x S samples per batch (the T2L-SFT recipe), as an endless stream indexed by step.
+
+    Batch k depends only on (seed, k), so a run resumed at step k (set `start_step`) sees exactly the
+    batches an uninterrupted run would have seen. Items are (task index, example index) pairs.
+    """
+
+    def __init__(self, sizes: Sequence[int], tasks_per_batch: int, samples_per_task: int, seed: int = 0):
+        if not sizes or min(sizes) < 1:
+            raise ValueError("every task needs at least one training example")
+        self.sizes, self.seed, self.start_step = list(sizes), seed, 0
+        self.tasks_per_batch = min(tasks_per_batch, len(sizes))
+        self.samples_per_task = samples_per_task
+
+    def batch(self, step: int) -> list[tuple[int, int]]:
+        rng = random.Random(f"{self.seed}:{step}")
+        tasks = rng.sample(range(len(self.sizes)), self.tasks_per_batch)
+        return [(t, rng.randrange(self.sizes[t])) for t in tasks for _ in range(self.samples_per_task)]
+
+    def __iter__(self) -> Iterator[list[tuple[int, int]]]:
+        step = self.start_step
+        while True:
+            yield self.batch(step)
+            step += 1
+
+
+def task_batch(items: Sequence[tuple[int, int]], features: Sequence[Sequence[dict[str, list[int]]]],
+               pad_id: int) -> dict:
+    """Collate (task, example) items: padded tensors + `task_ids` (distinct tasks) + `rows` (row -> task slot)."""
+    task_ids = list(dict.fromkeys(t for t, _ in items))
+    slot = {t: i for i, t in enumerate(task_ids)}
+    batch = pad_batch([features[t][i] for t, i in items], pad_id)
+    batch["rows"] = torch.tensor([slot[t] for t, _ in items], dtype=torch.long)
+    batch["task_ids"] = task_ids
+    return batch

@@ -4,6 +4,8 @@
     t2l tasks [split=NAME] [data.sni=[...]]    list tasks the configured sources hold
     t2l eval tasks=[a,b] limit=50 out=DIR      score base model / ICL / peft adapters
     t2l library ls | import DIR...             the per-task LoRA library (see train.py)
+    t2l generate checkpoint=B description=".." out=DIR   adapters from descriptions
+    t2l params base_model=mistral_7b_instruct_v02 hypernet=L   trainable parameter count
 """
 
 from __future__ import annotations
@@ -104,6 +106,34 @@ def cmd_library(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from omegaconf import OmegaConf
+
+    from t2l.generate import generate_adapters, read_descriptions
+
+    cfg = compose("generate", args.overrides)
+    description = cfg.description
+    if description is not None and not isinstance(description, str):
+        description = OmegaConf.to_container(description)
+    generate_adapters(cfg.checkpoint, read_descriptions(description, cfg.descriptions_file), cfg.out, int(cfg.batch_size))
+    return 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    from omegaconf import OmegaConf
+
+    from t2l.params import hypernet_param_count
+    from t2l.pipeline import base_model_spec
+
+    cfg = compose("train", args.overrides)
+    h = OmegaConf.to_container(cfg.hypernet, resolve=True)
+    count = hypernet_param_count(base_model_spec(cfg), OmegaConf.to_container(cfg.lora, resolve=True),
+                                 int(cfg.encoder.dim), h.pop("size"), **h)
+    print(f"base_model: {cfg.base_model.model_id}  hypernet: {cfg.hypernet.size}  encoder_dim: {cfg.encoder.dim}")
+    print(f"trainable_params: {count}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="t2l", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -113,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func, text in [("tasks", cmd_tasks, "list tasks"), ("eval", cmd_eval, "evaluate on tasks")]:
         p = sub.add_parser(name, help=text, description=f"{text}; arguments are Hydra overrides of conf/eval.yaml")
         p.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. tasks=[navigate] limit=20")
+        p.set_defaults(func=func)
+    for name, func, text, conf in [
+            ("generate", cmd_generate, "turn task descriptions into peft adapters", "generate"),
+            ("params", cmd_params, "print the hypernetwork's trainable parameter count (no weights loaded)", "train")]:
+        p = sub.add_parser(name, help=text, description=f"{text}; arguments are Hydra overrides of conf/{conf}.yaml")
+        p.add_argument("overrides", nargs="*")
         p.set_defaults(func=func)
     p = sub.add_parser("library", help="inspect the LoRA library or import peft adapters into it",
                        description="t2l library ls [overrides] | t2l library import DIR... [--task T] [overrides]")

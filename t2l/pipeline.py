@@ -127,7 +127,9 @@ def train(cfg: DictConfig) -> dict:
     from t2l.heldout import refuse_heldout
     from t2l.library_train import LoRATrainBudget, train_library, train_multitask
 
-    jobs = ("library", "multitask", "oracle")
+    jobs = ("library", "multitask", "oracle", "t2l")
+    if cfg.job == "t2l":
+        return train_hypernet(cfg)
     if cfg.job not in jobs:
         raise T2LError(f"train.py needs an experiment; choose one of conf/experiment/*.yaml (job={cfg.job!r}, known {list(jobs)})")
     catalog = TaskCatalog(task_sources(cfg.data))
@@ -154,3 +156,58 @@ def train(cfg: DictConfig) -> dict:
     print(f"library {library.root}: {len(entries)} {namespace} adapters; "
           f"{sum(g > 0 for g in gains)}/{len(gains)} improved on validation")
     return {"adapters": len(entries), "improved": sum(g > 0 for g in gains)}
+
+
+def build_hypernet(cfg: DictConfig, spec, encoder_dim: int):
+    from t2l.hypernet import HyperNet
+
+    h = cfg.hypernet
+    return HyperNet(spec, encoder_dim, latent=h.latent, head_in=h.head_in, size=h.size, mixer_hidden=h.mixer_hidden,
+                    bottleneck=h.bottleneck, dropout=h.dropout, init_head_weights=cfg.objective.init_head_weights)
+
+
+def train_hypernet(cfg: DictConfig) -> dict:
+    """`python train.py experiment=t2l_sft|t2l_recon`: train, then export outputs/<run>/hypernet."""
+    from t2l.encoder import TaskEncoder
+    from t2l.heldout import refuse_heldout
+    from t2l.hyper_train import T2LTrainSettings, train_t2l
+
+    catalog = TaskCatalog(task_sources(cfg.data))
+    names = select_tasks(cfg, catalog)
+    refuse_heldout(names, catalog.split_names("heldout_bbh"), what="T2L training")
+    base = base_model_spec(cfg)
+    spec = lora_spec(cfg, base)
+    objective = OmegaConf.to_container(cfg.objective, resolve=True)
+    val_count = objective.pop("val_tasks")
+    objective.pop("init_head_weights")  # read by build_hypernet
+    settings = T2LTrainSettings(**objective, seed=int(cfg.seed))
+    encoder_cfg = OmegaConf.to_container(cfg.encoder, resolve=True)
+    encoder = TaskEncoder.from_config(encoder_cfg)
+    hypernet = build_hypernet(cfg, spec, encoder.dim)
+    targets = None
+    if settings.objective == "recon":
+        from t2l.lora import load_adapter_weights
+        import torch
+
+        adapters = open_library(cfg, base).training_adapters()
+        names = [n for n in names if n in adapters]
+        if len(names) < 2:
+            raise T2LError(f"reconstruction needs library adapters for the selected tasks; found {len(names)}. "
+                           "Train them first: python train.py experiment=library")
+        loaded = [load_adapter_weights(adapters[n], base, expect=spec)[0] for n in names]
+        targets = {k: torch.stack([w[k] for w in loaded]) for k in loaded[0]}
+    tasks = [catalog.load(n) for n in names]
+    needs_base = settings.objective == "sft" or val_count > 0
+    model = tokenizer = None
+    if needs_base:
+        from t2l.base import load_base
+
+        model, tokenizer = load_base(base)
+    val_tasks = [t for t in tasks if t.validation][:val_count] if needs_base else []
+    loggers = make_logger_factory(cfg)
+    out_dir = Path(cfg.out_dir)
+    bundle = train_t2l(hypernet, encoder, base, encoder_cfg, tasks, settings, out_dir, model, tokenizer, val_tasks,
+                       targets, loggers(str(cfg.run)) if loggers else None,
+                       OmegaConf.to_container(cfg.trainer, resolve=True), bool(cfg.resume))
+    print(f"hypernet bundle: {out_dir / 'hypernet'} ({bundle.training['steps']} steps, {len(tasks)} tasks)")
+    return {"bundle": str(out_dir / "hypernet"), "steps": bundle.training["steps"]}

@@ -1,0 +1,199 @@
+"""Per-sample LoRA on a frozen causal LM: every row of a batch may use its own (generated) adapter.
+
+Forward hooks on the target linears add `scaling * (dropout(x) @ A[u].T) @ B[u].T` to their output,
+where u = rows[b] picks the adapter of batch row b. The math goes through rank r with batched matmuls
+(x [b, s, in] -> [b, s, r] -> [b, s, out]): no per-sample delta-W, no copies of the factors along the
+sequence. Gradients flow to the factors, so a hypernetwork can be trained through it.
+
+    from t2l.apply import apply_lora
+    # weights: {"q_proj.A": [U, L, r, in], "q_proj.B": [U, L, out, r], ...}, one adapter per task u
+    with apply_lora(model, weights, spec, rows=torch.tensor([0, 2, 1, 2])) as lora:
+        out = model(input_ids=ids, attention_mask=mask, use_cache=True)
+        out.cache.batch_select_indices(select)   # e.g. the MC scorer fanning prompts out to choices
+        lora.set_rows(lora.rows[select])         # keep row -> adapter in step with the cache
+        out2 = model(input_ids=cont, cache=out.cache)
+    # hooks are gone here, also when the body raised
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator, Mapping
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from t2l.errors import T2LError
+from t2l.lora import MODULE_PARENT, LoRASpec
+
+
+def _submodule(root: nn.Module, path: str) -> nn.Module | None:
+    module = root
+    for part in path.split("."):
+        module = getattr(module, part, None)
+        if not isinstance(module, nn.Module):
+            return None
+    return module
+
+
+def find_target_linears(model: nn.Module, spec: LoRASpec) -> dict[str, list[nn.Module]]:
+    """module name -> the linear of that name in every decoder layer, in layer order.
+
+    Looks for the one ModuleList of `spec.num_layers` blocks that all hold every target at
+    `<parent>.<module>`, wherever it sits, so a model wrapped by peft, Lightning or DDP works as well.
+    """
+    paths = {}
+    for module in spec.target_modules:
+        if module not in MODULE_PARENT:
+            raise T2LError(f"no known place for module '{module}' inside a decoder layer; add it to "
+                           f"t2l.lora.MODULE_PARENT (known: {sorted(MODULE_PARENT)})")
+        paths[module] = f"{MODULE_PARENT[module]}.{module}"
+    found = []
+    for name, blocks in model.named_modules():
+        if isinstance(blocks, nn.ModuleList) and len(blocks) == spec.num_layers and all(
+                _submodule(block, path) is not None for block in blocks for path in paths.values()):
+            found.append((name, {m: [_submodule(block, p) for block in blocks] for m, p in paths.items()}))
+    if len(found) != 1:
+        what = "none" if not found else f"several ({[name for name, _ in found]})"
+        raise T2LError(f"looked for one list of {spec.num_layers} decoder layers holding "
+                       f"{sorted(paths.values())} and found {what}; is the LoRASpec for this base model "
+                       "(build it with LoRASpec.for_base of the model's base_model spec)?")
+    name, targets = found[0]
+    for module, linears in targets.items():
+        want_out, want_in = spec.shape(module)
+        for layer, linear in enumerate(linears):
+            shape = (getattr(linear, "out_features", want_out), getattr(linear, "in_features", want_in))
+            if shape != (want_out, want_in):
+                raise T2LError(f"{name}.{layer}.{paths[module]} is {shape[0]}x{shape[1]} (out x in) but the "
+                               f"LoRASpec says {want_out}x{want_in}; the spec is for another base model")
+    return targets
+
+
+def check_task_weights(weights: Mapping[str, torch.Tensor], spec: LoRASpec) -> int:
+    """Raise T2LError unless `weights` holds [U, L, r, in] / [U, L, out, r] factors of `spec`; return U."""
+    expected = {f"{m}.{ab}": (spec.num_layers, *(spec.a_shape(m) if ab == "A" else spec.b_shape(m)))
+                for m in spec.target_modules for ab in "AB"}
+    if set(weights) != set(expected):
+        raise T2LError(f"LoRA weights have keys {sorted(weights)} but the LoRASpec needs {sorted(expected)} "
+                       f"(missing {sorted(set(expected) - set(weights))}, "
+                       f"extra {sorted(set(weights) - set(expected))})")
+    tasks = None
+    for key, shape in expected.items():
+        tensor = weights[key]
+        if not torch.is_tensor(tensor) or not tensor.is_floating_point():
+            raise T2LError(f"LoRA weights['{key}'] must be a floating-point tensor, got {type(tensor).__name__}"
+                           f"{'' if not torch.is_tensor(tensor) else ' of ' + str(tensor.dtype)}")
+        got = tuple(tensor.shape)
+        # The leading task dim is what lets rows of one batch use different adapters; a canonical
+        # single adapter has to be stacked (w.unsqueeze(0)) so that a missing dim is never guessed.
+        if len(got) != 4 or got[1:] != shape or (tasks is not None and got[0] != tasks):
+            need = f"[{tasks if tasks is not None else 'U'}, {', '.join(map(str, shape))}]"
+            hint = ("; stack a single adapter with w.unsqueeze(0)" if got == shape else
+                    "; was it made for another base model or rank?")
+            raise T2LError(f"LoRA weights['{key}'] has shape {list(got)} but apply_lora needs {need} "
+                           f"(tasks, num_layers, {'rank, in' if key.endswith('.A') else 'out, rank'}) for "
+                           f"{key[:-2]} of {spec.shape(key[:-2])[0]}x{spec.shape(key[:-2])[1]} (out x in), "
+                           f"rank {spec.rank}{hint}")
+        tasks = got[0]
+        if tasks == 0:
+            raise T2LError(f"LoRA weights['{key}'] holds no adapters (leading dim 0)")
+    return int(tasks)
+
+
+class PerSampleLoRA:
+    """Hooks that add a per-row LoRA delta to every target linear. Use through `apply_lora`."""
+
+    def __init__(self, model: nn.Module, weights: Mapping[str, torch.Tensor], spec: LoRASpec,
+                 rows: torch.Tensor | None = None):
+        self.num_tasks = check_task_weights(weights, spec)
+        self.spec = spec
+        self.weights = dict(weights)
+        self.targets = find_target_linears(model, spec)
+        self._handles: list[torch.utils.hooks.RemovableHandle] = []
+        self.rows: torch.Tensor | None = None
+        self.set_rows(rows)
+
+    def set_rows(self, rows: torch.Tensor | list[int] | None) -> None:
+        """Map batch row b to adapter rows[b] for the next forward calls (None: row b uses adapter b)."""
+        if rows is None:
+            self.rows = None
+            return
+        rows = torch.as_tensor(rows)
+        if rows.dim() != 1 or rows.dtype == torch.bool or rows.is_floating_point() or rows.is_complex():
+            raise T2LError(f"rows must be a 1-D integer tensor (batch row -> adapter), got {rows.dtype} "
+                           f"of shape {list(rows.shape)}")
+        # One check here, not per hook call: .min()/.max() would sync a GPU 2 x num_layers times a step.
+        if rows.numel() and (int(rows.min()) < 0 or int(rows.max()) >= self.num_tasks):
+            raise T2LError(f"rows {rows.tolist()} point outside the {self.num_tasks} adapters given; "
+                           f"each must be in [0, {self.num_tasks - 1}]")
+        any_factor = next(iter(self.weights.values()))
+        self.rows = rows.to(device=any_factor.device, dtype=torch.long)
+
+    def _rows_for(self, batch: int) -> torch.Tensor:
+        if self.rows is None:
+            if self.num_tasks == 1:  # one adapter for the whole batch, whatever its size (evaluation)
+                return torch.zeros(batch, dtype=torch.long, device=next(iter(self.weights.values())).device)
+            if batch != self.num_tasks:
+                raise T2LError(f"the batch has {batch} rows but {self.num_tasks} adapters were given and no "
+                               "rows map; pass rows= to apply_lora (or call set_rows) with one adapter "
+                               "index per batch row")
+            return torch.arange(batch, device=next(iter(self.weights.values())).device)
+        if len(self.rows) != batch:
+            raise T2LError(f"the batch has {batch} rows but rows maps {len(self.rows)}; call set_rows with one "
+                           "adapter index per batch row (after cache.batch_select_indices, select the rows "
+                           "map the same way)")
+        return self.rows
+
+    def _hook(self, module: str, layer: int):
+        a_all, b_all = self.weights[f"{module}.A"], self.weights[f"{module}.B"]
+        scaling, p = self.spec.scaling, self.spec.dropout
+
+        def add_delta(linear: nn.Module, args: tuple, kwargs: dict, output: torch.Tensor) -> torch.Tensor:
+            x = args[0] if args else next(iter(kwargs.values()))
+            rows = self._rows_for(x.shape[0])
+            # Gathered per call (not once in set_rows) so each forward owns its autograd graph:
+            # a cached gather would break a second backward; the copy is only b x r x (in + out).
+            a, b = a_all[rows, layer], b_all[rows, layer]            # [b, r, in], [b, out, r]
+            dtype = torch.promote_types(a.dtype, x.dtype)
+            a, b = a.to(device=x.device, dtype=dtype), b.to(device=x.device, dtype=dtype)
+            h = x.to(dtype).reshape(x.shape[0], -1, x.shape[-1])      # [b, s, in], any middle dims
+            if linear.training and p > 0:
+                h = F.dropout(h, p=p, training=True)
+            delta = torch.bmm(torch.bmm(h, a.transpose(1, 2)), b.transpose(1, 2))  # through rank r
+            return output + (scaling * delta).reshape(output.shape).to(output.dtype)
+
+        return add_delta
+
+    def attach(self) -> "PerSampleLoRA":
+        if self._handles:
+            raise T2LError("this PerSampleLoRA is already attached; use a new apply_lora block")
+        for module, linears in self.targets.items():
+            for layer, linear in enumerate(linears):
+                self._handles.append(linear.register_forward_hook(self._hook(module, layer), with_kwargs=True))
+        return self
+
+    def detach(self) -> None:
+        while self._handles:
+            self._handles.pop().remove()
+
+    @property
+    def attached(self) -> bool:
+        return bool(self._handles)
+
+
+@contextmanager
+def apply_lora(model: nn.Module, weights: Mapping[str, torch.Tensor], spec: LoRASpec,
+               rows: torch.Tensor | list[int] | None = None) -> Iterator[PerSampleLoRA]:
+    """Within the block, batch row b of every forward uses adapter rows[b] of `weights` (see module doc).
+
+    weights: {"{module}.A": [U, L, r, in], "{module}.B": [U, L, out, r]} for each spec.target_modules;
+    rows: [batch] adapter index per row, default arange (needs batch == U). Dropout (spec.dropout) applies
+    only in training mode. The hooks are removed on exit, whatever happened in the block.
+    """
+    lora = PerSampleLoRA(model, weights, spec, rows)
+    try:
+        lora.attach()   # inside the try: a failure half-way still removes the hooks already placed
+        yield lora
+    finally:
+        lora.detach()
