@@ -13,6 +13,8 @@ export WANDB_MODE ?= offline
 
 DEMO_TASKS ?= [sports_understanding,date_understanding,navigate]
 DEMO_LIMIT ?= 50
+DEMO_STEPS ?= 120
+DEMO_EXAMPLES ?= 32
 
 .PHONY: install assets demo test bench clean
 
@@ -28,8 +30,13 @@ install: $(STAMP)
 assets: $(STAMP)
 	$(BIN)/t2l assets
 
+# The main job: train T2L-SFT (hypernet M) on the BIG-bench training pool, export the bundle to
+# outputs/demo/hypernet, then evaluate base vs T2L (+ random/wrong-description controls) on three
+# held-out tasks -> outputs/demo/results.json. Re-running resumes/reuses what exists.
 demo: assets
-	$(BIN)/t2l eval tasks=$(DEMO_TASKS) limit=$(DEMO_LIMIT) out=outputs/demo
+	$(BIN)/python train.py experiment=t2l_sft run=demo resume=true objective.max_steps=$(DEMO_STEPS) \
+		objective.max_train_examples=$(DEMO_EXAMPLES) objective.val_every=$(DEMO_STEPS)
+	$(BIN)/t2l eval checkpoint=outputs/demo/hypernet tasks=$(DEMO_TASKS) limit=$(DEMO_LIMIT) out=outputs/demo
 
 test: assets
 	$(BIN)/python -m pytest -q

@@ -110,6 +110,11 @@ class PerSampleLoRA:
         self.spec = spec
         self.weights = dict(weights)
         self.targets = find_target_linears(model, spec)
+        # Split into per-layer views once: indexing the stacked [U, L, ...] tensor inside each hook would
+        # make every hook's backward write a zero-filled gradient of the full stack (L-fold traffic).
+        # unbind's backward stacks the layer grads in one go and saves no tensors, so several
+        # forward/backward passes within one block still work.
+        self._per_layer = {key: tensor.unbind(1) for key, tensor in self.weights.items()}
         self._handles: list[torch.utils.hooks.RemovableHandle] = []
         self.rows: torch.Tensor | None = None
         self.set_rows(rows)
@@ -130,7 +135,8 @@ class PerSampleLoRA:
         any_factor = next(iter(self.weights.values()))
         self.rows = rows.to(device=any_factor.device, dtype=torch.long)
 
-    def _rows_for(self, batch: int) -> torch.Tensor:
+    def _rows_for(self, batch: int) -> torch.Tensor | None:
+        """The row -> adapter map for a batch of `batch` rows; None means row b uses adapter b."""
         if self.rows is None:
             if self.num_tasks == 1:  # one adapter for the whole batch, whatever its size (evaluation)
                 return torch.zeros(batch, dtype=torch.long, device=next(iter(self.weights.values())).device)
@@ -138,7 +144,7 @@ class PerSampleLoRA:
                 raise T2LError(f"the batch has {batch} rows but {self.num_tasks} adapters were given and no "
                                "rows map; pass rows= to apply_lora (or call set_rows) with one adapter "
                                "index per batch row")
-            return torch.arange(batch, device=next(iter(self.weights.values())).device)
+            return None
         if len(self.rows) != batch:
             raise T2LError(f"the batch has {batch} rows but rows maps {len(self.rows)}; call set_rows with one "
                            "adapter index per batch row (after cache.batch_select_indices, select the rows "
@@ -146,15 +152,15 @@ class PerSampleLoRA:
         return self.rows
 
     def _hook(self, module: str, layer: int):
-        a_all, b_all = self.weights[f"{module}.A"], self.weights[f"{module}.B"]
+        a_all, b_all = self._per_layer[f"{module}.A"][layer], self._per_layer[f"{module}.B"][layer]
         scaling, p = self.spec.scaling, self.spec.dropout
 
         def add_delta(linear: nn.Module, args: tuple, kwargs: dict, output: torch.Tensor) -> torch.Tensor:
             x = args[0] if args else next(iter(kwargs.values()))
             rows = self._rows_for(x.shape[0])
-            # Gathered per call (not once in set_rows) so each forward owns its autograd graph:
-            # a cached gather would break a second backward; the copy is only b x r x (in + out).
-            a, b = a_all[rows, layer], b_all[rows, layer]            # [b, r, in], [b, out, r]
+            # Gathered per call, not cached by set_rows, so each forward owns its autograd graph (a cached
+            # gather would break a second backward); the copy is only b x r x (in + out) numbers.
+            a, b = (a_all, b_all) if rows is None else (a_all[rows], b_all[rows])  # [b, r, in], [b, out, r]
             dtype = torch.promote_types(a.dtype, x.dtype)
             a, b = a.to(device=x.device, dtype=dtype), b.to(device=x.device, dtype=dtype)
             h = x.to(dtype).reshape(x.shape[0], -1, x.shape[-1])      # [b, s, in], any middle dims

@@ -55,9 +55,8 @@ def generate_adapters(checkpoint: str, descriptions: Sequence[str], out: str, ba
     t2l = T2L.from_pretrained(checkpoint)
     out_path = Path(out).expanduser()
     dirs = [out_path] if len(descriptions) == 1 else [out_path / f"{i:03d}-{slug(d)}" for i, d in enumerate(descriptions)]
-    t2l.save_adapters(descriptions, dirs) if batch_size >= len(descriptions) else [
+    for i in range(0, len(descriptions), batch_size):  # bounded memory for very long description files
         t2l.save_adapters(descriptions[i:i + batch_size], dirs[i:i + batch_size])
-        for i in range(0, len(descriptions), batch_size)]
     if len(descriptions) > 1:
         atomic_write_json(out_path / "index.json", {str(d): text for d, text in zip(dirs, descriptions)})
     print(f"wrote {len(dirs)} adapter(s) in {time.perf_counter() - start:.1f} s: {dirs[0]}{' ...' if len(dirs) > 1 else ''}")

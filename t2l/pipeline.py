@@ -77,22 +77,49 @@ def run_eval(cfg: DictConfig) -> dict:
         model, adapter_names = attach_adapters(model, adapters)
     settings = EvalSettings(chat=spec.chat_template, shots=int(cfg.shots), limit=cfg.limit, split=cfg.eval_split,
                             batch_size=int(cfg.batch_size), max_new_tokens=int(cfg.max_new_tokens))
-    summaries, predictions = {}, []
     start = time.perf_counter()
-    for i, task in enumerate(tasks, 1):
-        log.info("[%d/%d] %s (%s)", i, len(tasks), task.name, task.metric)
-        with active_adapter(model, adapter_names.get(task.name)):
-            summary, rows = evaluate_task(model, tokenizer, task, settings)
-        summary["adapter"] = adapters.get(task.name)
-        summaries[task.name] = summary
+
+    def run(method: str, context_for) -> tuple[dict, list[dict]]:
+        summaries, rows_all = {}, []
+        for i, task in enumerate(tasks):
+            log.info("[%s %d/%d] %s (%s)", method, i + 1, len(tasks), task.name, task.metric)
+            with context_for(i, task):
+                summary, rows = evaluate_task(model, tokenizer, task, settings)
+            summary["adapter"] = adapters.get(task.name)
+            summaries[task.name] = summary
+            rows_all += [{**r, "method": method} for r in rows]
+        return {"tasks": summaries, "average": sum(s["accuracy"] for s in summaries.values()) / len(summaries)}, rows_all
+
+    methods, predictions = {}, []
+    primary = "adapters" if adapters else "base"
+    if cfg.checkpoint:
+        from t2l.apply import apply_lora
+        from t2l.bundle import T2L
+        from t2l.controls import control_descriptions
+
+        bundle = T2L.from_pretrained(cfg.checkpoint, base=spec)
+        descriptions = {"t2l": [t.description for t in tasks],
+                        **control_descriptions(tasks, list(cfg.controls or []), int(cfg.seed))}
+        for method, texts in descriptions.items():
+            weights = bundle.generate(texts)
+            methods[method], rows = run(method, lambda i, _t, w=weights: apply_lora(
+                model, {k: v[i:i + 1] for k, v in w.items()}, bundle.spec))
+            methods[method]["descriptions"] = dict(zip(names, texts))
+            predictions += rows
+        primary = "t2l"
+    if not cfg.checkpoint or cfg.include_base:
+        methods[primary if not cfg.checkpoint else "base"], rows = run(
+            primary if not cfg.checkpoint else "base", lambda _i, task: active_adapter(model, adapter_names.get(task.name)))
         predictions += rows
     results = {
-        "tasks": summaries,
-        "average": sum(s["accuracy"] for s in summaries.values()) / len(summaries),
+        "tasks": methods[primary]["tasks"],
+        "average": methods[primary]["average"],
+        "methods": methods,
         "config": OmegaConf.to_container(cfg, resolve=True),
         "seconds": round(time.perf_counter() - start, 2),
     }
-    print(results_table(results, title=f"{spec.model_id} | shots={settings.shots} | split={settings.split}"))
+    for method, result in methods.items():
+        print(results_table(result, title=f"{method} | {spec.model_id} | shots={settings.shots} | split={settings.split}"))
     if cfg.out:
         write_results(Path(cfg.out), results, predictions)
         print(f"wrote {Path(cfg.out) / 'results.json'} and predictions.jsonl")

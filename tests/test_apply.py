@@ -254,3 +254,15 @@ def test_errors_name_the_problem(tiny_model, lora_spec):
         with pytest.raises(T2LError, match="1-D integer tensor"):
             lora.set_rows(torch.tensor([0.0, 1.0]))
     assert hook_count(model) == before
+
+
+def test_two_backward_passes_in_one_block(tiny_model, lora_spec):
+    model, tokenizer, _ = tiny_model
+    ids, mask = encode(tokenizer, TEXTS[:2])
+    weights = {k: v.requires_grad_() for k, v in random_weights(lora_spec, 2).items()}
+    with apply_lora(model, weights, lora_spec):
+        model(input_ids=ids, attention_mask=mask).logits.sum().backward()
+        once = {k: v.grad.clone() for k, v in weights.items()}
+        model(input_ids=ids, attention_mask=mask).logits.sum().backward()   # same block, new graph
+    for key, tensor in weights.items():
+        torch.testing.assert_close(tensor.grad, 2 * once[key], atol=1e-5, rtol=1e-5)

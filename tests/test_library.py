@@ -1,7 +1,7 @@
 """The per-task LoRA library, end to end on tiny_random and the fixture BIG-bench tasks.
 
 train.py runs in a subprocess (the real entry: Hydra, Lightning, the CSV logger); `t2l` runs in-process.
-Budgets are tiny (4 steps, validation every 2) so each test takes seconds.
+Budgets are tiny (6 steps, validation every 2) so each test takes seconds.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-import safetensors.torch
 import torch
 import yaml
 
@@ -185,23 +184,23 @@ def test_eval_with_the_manifest_reproduces_validation_scores(trained, tmp_path, 
     """
     work, root, _ = trained
     common = ["eval", "base_model=tiny_random", f"data.bigbench_dir={BIGBENCH}", FRACTIONS,
-              f"tasks=[{','.join(TASKS)}]", "eval_split=validation", "limit=4"]
+              "tasks=[toy_choice]", "eval_split=validation", "limit=4"]  # toy_generate: always 0 here, and slow
     assert main([*common, f"adapters={root / 'manifest.json'}", f"out={tmp_path / 'with'}"]) == 0
     assert main([*common, f"out={tmp_path / 'base'}"]) == 0
     capsys.readouterr()
     with_adapters = json.loads((tmp_path / "with" / "results.json").read_text())["tasks"]
     base = json.loads((tmp_path / "base" / "results.json").read_text())["tasks"]
-    entries = manifest(root)["entries"]["tasks"]
-    for name in TASKS:
-        assert with_adapters[name]["n"] == 4 and with_adapters[name]["adapter"] == str(root / "tasks" / name)
-        assert with_adapters[name]["accuracy"] == pytest.approx(entries[name]["val_after"], abs=1e-6), name
-        assert base[name]["accuracy"] == pytest.approx(entries[name]["val_before"], abs=1e-6), name
-        assert entries[name]["val_after"] == pytest.approx(max(val_accs(work, name)))
+    entry = manifest(root)["entries"]["tasks"]["toy_choice"]
+    scored = with_adapters["toy_choice"]
+    assert scored["n"] == 4 and scored["adapter"] == str(root / "tasks" / "toy_choice")
+    assert scored["accuracy"] == pytest.approx(entry["val_after"], abs=1e-6)
+    assert base["toy_choice"]["accuracy"] == pytest.approx(entry["val_before"], abs=1e-6)
+    scores = val_accs(work, "toy_choice")
+    assert entry["val_after"] == pytest.approx(max(scores))
     # The seeded setup discriminates: the best validation is neither the base model's nor the last one's, so
     # the match above shows that the adapter is applied and holds the best checkpoint's weights.
-    scores, choice = val_accs(work, "toy_choice"), entries["toy_choice"]
-    assert choice["val_after"] != choice["val_before"] and scores[-1] != max(scores), (
-        f"toy_choice validation {choice['val_before']} -> {scores} no longer discriminates; change BUDGET's lr")
+    assert entry["val_after"] != entry["val_before"] and scores[-1] != max(scores), (
+        f"toy_choice validation {entry['val_before']} -> {scores} no longer discriminates; change BUDGET's lr")
 
 
 # ------------------------------------------------------------------ namespaces: oracle, multitask, held-out
@@ -301,59 +300,48 @@ def test_import_then_ls(imported, capsys):
 @pytest.mark.xfail(strict=True, reason="t2l/cli.py: `rest` (nargs='*') stops at --task; overrides after it are "
                                        "'unrecognized arguments' (argparse exits 2)")
 def test_import_accepts_overrides_after_task_option(tmp_path, capsys):
-    tiny = base_spec("tiny_random")
-    spec = LoRASpec.for_base(tiny)
-    source = save_adapter(random_weights(spec), spec, TINY_ID, tmp_path / "a")
-    root = tmp_path / "lib"
-    try:
-        code = main(["library", "import", str(source), "--task", "toy_x", "base_model=tiny_random", f"library.dir={root}"])
+    spec = LoRASpec.for_base(base_spec("tiny_random"))
+    source, root = save_adapter(random_weights(spec), spec, TINY_ID, tmp_path / "a"), tmp_path / "lib"
+    try:  # the order the brief and `t2l library --help` suggest: DIR --task T overrides...
+        code = main(["library", "import", str(source), "--task", "toy_x", "base_model=tiny_random",
+                     f"library.dir={root}"])
     except SystemExit as exit_:
         code = exit_.code
     assert code == 0
     assert "toy_x" in manifest(root)["entries"]["tasks"]
 
 
-def _bad_rank(tmp: Path) -> Path:
-    spec = LoRASpec.for_base(base_spec("tiny_random"), rank=4)
-    return save_adapter(random_weights(spec), spec, TINY_ID, tmp / "rank4")
-
-
-def _bad_targets(tmp: Path) -> Path:
-    spec = LoRASpec.for_base(base_spec("tiny_random"), target_modules=("k_proj", "v_proj"))
-    return save_adapter(random_weights(spec), spec, TINY_ID, tmp / "kv")
-
-
-def _other_base_shapes(tmp: Path) -> Path:
-    smol = base_spec("smollm2_135m")
-    spec = LoRASpec.for_base(smol)
-    return save_adapter(random_weights(spec), spec, smol.model_id, tmp / "smol")
-
-
-def _other_base_id(tmp: Path) -> Path:
-    spec = LoRASpec.for_base(base_spec("tiny_random"))
-    return save_adapter(random_weights(spec), spec, "someone/other-tiny-llama", tmp / "other_id")
-
-
-def _truncated(tmp: Path) -> Path:
-    spec = LoRASpec.for_base(base_spec("tiny_random"))
-    directory = save_adapter(random_weights(spec), spec, TINY_ID, tmp / "truncated")
-    weights = directory / WEIGHTS_FILE
-    weights.write_bytes(weights.read_bytes()[:-100])  # a download cut short
+def bad_adapter(kind: str, tmp: Path) -> Path:
+    """A peft adapter that a tiny_random library (rank 8, q/v) must refuse, for the reason `kind`."""
+    tiny, base_id, options = base_spec("tiny_random"), TINY_ID, {}
+    if kind == "rank":
+        options = {"rank": 4}
+    elif kind == "target_modules":
+        options = {"target_modules": ("k_proj", "v_proj")}
+    elif kind == "shapes":  # made for SmolLM2 (30 layers, 576 wide)
+        tiny = base_spec("smollm2_135m")
+        base_id = tiny.model_id
+    elif kind == "base_model_id":  # right shapes, but says it is for another model
+        base_id = "someone/other-tiny-llama"
+    spec = LoRASpec.for_base(tiny, **options)
+    directory = save_adapter(random_weights(spec), spec, base_id, tmp / kind)
+    if kind == "truncated":  # a download cut short
+        weights = directory / WEIGHTS_FILE
+        weights.write_bytes(weights.read_bytes()[:-100])
     return directory
 
 
-@pytest.mark.parametrize("make, expected", [
-    (_bad_rank, ["lora rank=4", "8 is expected", "lora.rank=4"]),
-    (_bad_targets, ["lora target_modules=", "k_proj", "lora.target_modules"]),
-    (_other_base_shapes, ["has shape (8, 576)", "need (8, 64)", "SmolLM2-135M-Instruct", "base_model"]),
-    (_other_base_id, ["for base model someone/other-tiny-llama", TINY_ID]),
-    (_truncated, ["corrupt or truncated", WEIGHTS_FILE]),
-], ids=["rank", "target_modules", "shapes", "base_model_id", "truncated"])
-def test_import_refusals_name_the_field_and_change_nothing(imported, tmp_path, capsys, make, expected):
+@pytest.mark.parametrize("kind, expected", [
+    ("rank", ["lora rank=4", "8 is expected", "lora.rank=4"]),
+    ("target_modules", ["lora target_modules=", "k_proj", "lora.target_modules"]),
+    ("shapes", ["has shape (8, 576)", "need (8, 64)", "SmolLM2-135M-Instruct", "base_model"]),
+    ("base_model_id", ["for base model someone/other-tiny-llama", TINY_ID]),
+    ("truncated", ["corrupt or truncated", WEIGHTS_FILE]),
+])
+def test_import_refusals_name_the_field_and_change_nothing(imported, tmp_path, capsys, kind, expected):
     root, _, _ = imported
     before, paths = (root / "manifest.json").read_bytes(), tree(root)
-    bad = make(tmp_path / "bad")
-    assert _import(bad, root, "toy_bad") == 2
+    assert _import(bad_adapter(kind, tmp_path), root, "toy_bad") == 2
     _, err = capsys.readouterr()
     errors = [line for line in err.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1, err
@@ -361,13 +349,6 @@ def test_import_refusals_name_the_field_and_change_nothing(imported, tmp_path, c
         assert text in errors[0], errors[0]
     assert (root / "manifest.json").read_bytes() == before
     assert tree(root) == paths  # no adapter dir, no temp dir
-
-
-def test_safetensors_of_a_truncated_file_really_fail(tmp_path):
-    """Guard for the refusal test above: the cut file is unreadable, not accidentally still valid."""
-    directory = _truncated(tmp_path)
-    with pytest.raises(Exception):
-        safetensors.torch.load_file(str(directory / WEIGHTS_FILE))
 
 
 # ------------------------------------------------------------------ verify

@@ -106,3 +106,20 @@ def test_sigkill_mid_task_then_rerun_resumes(tmp_path):
     first_step = int(rows[0].split(",")[header.split(",").index("step")])
     assert first_step >= 5, resumed_csv.read_text()[:500]
     print(f"rerun took {time.monotonic() - start:.1f} s")
+
+
+def test_torn_checkpoint_is_dropped_not_resumed(tmp_path):
+    """A kill while Lightning writes last.ckpt leaves a torn file: the re-run starts the task over."""
+    root = tmp_path / "lib"
+    last = root / ".work" / "tasks" / "toy_choice" / "ckpt" / "last.ckpt"
+    last.parent.mkdir(parents=True)
+    last.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)  # the start of a zip, cut short
+    short = [a for a in command(tmp_path, "torn") if not a.startswith(("library.budget.max_steps", "tasks="))]
+    proc = subprocess.run([*short, "library.budget.max_steps=5", "tasks=[toy_choice]"], cwd=REPO, env=environment(),
+                          capture_output=True, text=True, timeout=120)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-4000:]
+    assert f"ignoring unreadable checkpoint {last}" in output and "resuming toy_choice" not in output
+    data = check_consistent(root)
+    assert data["entries"]["tasks"]["toy_choice"]["steps"] == 5  # trained from step 0
+    assert not last.exists() and leftovers(root) == []

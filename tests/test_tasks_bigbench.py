@@ -242,3 +242,9 @@ def test_real_bundle_date_sports_and_index():
     assert "logical_deduction:three_objects" in index and "logical_deduction" in index
     three = load_bigbench_task("logical_deduction:three_objects", root)
     assert three.name == "logical_deduction:three_objects" and three.metric == "mc" and len(three.examples) == 300
+
+
+def test_task_prefix_becomes_a_second_description():
+    raw = load_bigbench_task("toy_prefixed", ROOT)
+    assert len(raw.descriptions) == 2
+    assert raw.descriptions[1] == "Determine whether the following statement is plausible or implausible:"

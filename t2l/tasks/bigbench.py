@@ -134,9 +134,14 @@ def load_bigbench_task(name: str, root: str | Path, max_input_chars: int = 4000)
         raise T2LError(f"BIG-bench task '{name}' has no usable examples ({too_long} over data.max_input_chars="
                        f"{max_input_chars}, {unusable} without a {metric} target); raise the limit or exclude it")
     description = str(task.get("description") or name.replace("_", " ")).strip()
+    descriptions = [description]
+    # The authors' instruction to the model is a second, differently worded description of the task.
+    instruction = " ".join(str(prefix).split())
+    if 20 <= len(instruction) <= 400 and instruction.lower() != description.lower():
+        descriptions.append(instruction)
     keywords = task.get("keywords") or []
     return RawTask(
-        name=name, source="bigbench", descriptions=[description], metric=metric, examples=examples,
+        name=name, source="bigbench", descriptions=descriptions, metric=metric, examples=examples,
         meta={"path": str(path), "keywords": keywords, "skipped_too_long": too_long,
               "skipped_unusable": unusable, "preferred_score": task.get("preferred_score")},
     )
