@@ -97,6 +97,15 @@ def cmd_library(args: argparse.Namespace) -> int:
                 nums = [f"{e[k]:>7.3f}" if k in e else f"{'-':>7}" for k in ("val_before", "val_after", "val_gain")]
                 print(f"{namespace:<10} {name:<44} {' '.join(nums)} {e.get('steps', '-'):>6} {e.get('seconds', '-'):>7}")
         return 0
+    if args.action == "rm":
+        if not paths:
+            raise T2LError("t2l library rm needs task names: t2l library rm TASK [TASK...] [--namespace tasks]")
+        for name in paths:
+            if name not in library.entries(args.namespace):
+                raise T2LError(f"'{name}' is not in the library's {args.namespace} namespace; see `t2l library ls`")
+            library.remove(args.namespace, name)
+            print(f"removed {args.namespace}/{name}")
+        return 0
     if not paths:
         raise T2LError("t2l library import needs adapter directories: t2l library import DIR [DIR...]")
     for path in paths:
@@ -151,9 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("overrides", nargs="*")
         p.set_defaults(func=func)
     p = sub.add_parser("library", help="inspect the LoRA library or import peft adapters into it",
-                       description="t2l library ls [overrides] | t2l library import DIR... [--task T] [overrides]")
-    p.add_argument("action", choices=["ls", "import"])
-    p.add_argument("rest", nargs="*", help="adapter dirs (import) and Hydra overrides of conf/train.yaml")
+                       description="t2l library ls | import DIR... [--task T] | rm TASK... [--namespace N]  [overrides]")
+    p.add_argument("action", choices=["ls", "import", "rm"])
+    p.add_argument("rest", nargs="*", help="adapter dirs (import), task names (rm) and Hydra overrides of conf/train.yaml")
+    p.add_argument("--namespace", default="tasks", help="library namespace for rm: tasks | multitask | oracle")
     p.add_argument("--task", help="task name for a single imported adapter (default: the dir name)")
     p.add_argument("--description", help="task description for the imported adapter")
     p.set_defaults(func=cmd_library)
@@ -162,7 +172,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    # Options may sit between positional words (`import DIR --task T base_model=x`): argparse stops a
+    # nargs="*" positional at the first option, so collect the leftovers back into `rest`.
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if getattr(args, "command", None) != "library" or any(e.startswith("-") for e in extra):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.rest = list(args.rest) + extra
     try:
         return args.func(args)
     except T2LError as err:

@@ -15,6 +15,7 @@ Round trip with peft, from a notebook:
 from __future__ import annotations
 
 import json
+import os
 import math
 import re
 from dataclasses import dataclass, field, fields
@@ -260,6 +261,7 @@ def save_adapter(weights: Mapping[str, torch.Tensor], spec: LoRASpec, base_model
     with atomic_directory(out_dir) as tmp:
         (tmp / CONFIG_FILE).write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
         safetensors.torch.save_file(state, str(tmp / WEIGHTS_FILE), metadata={"format": "pt"})
+        os.chmod(tmp / WEIGHTS_FILE, 0o644)  # safetensors writes 0600; adapters are meant to be shared
     return out_dir
 
 

@@ -297,8 +297,6 @@ def test_import_then_ls(imported, capsys):
     assert ["tasks", "toy_x", "-", "-", "-", "-", "-"] in rows
 
 
-@pytest.mark.xfail(strict=True, reason="t2l/cli.py: `rest` (nargs='*') stops at --task; overrides after it are "
-                                       "'unrecognized arguments' (argparse exits 2)")
 def test_import_accepts_overrides_after_task_option(tmp_path, capsys):
     spec = LoRASpec.for_base(base_spec("tiny_random"))
     source, root = save_adapter(random_weights(spec), spec, TINY_ID, tmp_path / "a"), tmp_path / "lib"
@@ -375,8 +373,6 @@ def test_verify_catches_changed_weights(imported):
         tiny_library(root).verify()
 
 
-@pytest.mark.xfail(strict=True, reason="Library.verify's message suggests `t2l library rm NAME`, which t2l/cli.py "
-                                       "does not offer (choices: ls, import)")
 def test_the_fix_verify_names_exists(imported, capsys):
     root, _, _ = imported
     try:
