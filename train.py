@@ -21,7 +21,7 @@ def main(cfg: DictConfig):
 
     try:
         return train(cfg)
-    except T2LError as err:
+    except (T2LError, FloatingPointError) as err:  # FloatingPointError: the non-finite-loss guard
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
 

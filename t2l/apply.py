@@ -11,6 +11,7 @@ sequence. Gradients flow to the factors, so a hypernetwork can be trained throug
         out = model(input_ids=ids, attention_mask=mask, use_cache=True)
         out.cache.batch_select_indices(select)   # e.g. the MC scorer fanning prompts out to choices
         lora.set_rows(lora.rows[select])         # keep row -> adapter in step with the cache
+        # (opened without rows=, row b uses adapter b and lora.rows is None: then set_rows(select))
         out2 = model(input_ids=cont, cache=out.cache)
     # hooks are gone here, also when the body raised
 """

@@ -72,8 +72,16 @@ class _ResumeSampler(pl.Callback):
 
 
 class _RecordSteps(pl.Callback):
+    """Validation metrics by step, kept in checkpoints so a resumed run's summary has the whole curve."""
+
     def __init__(self):
         self.history: list[dict] = []
+
+    def state_dict(self) -> dict:
+        return {"history": list(self.history)}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.history = list(state.get("history", []))
 
     def on_validation_end(self, trainer, module):
         metrics = {k: float(v) for k, v in trainer.callback_metrics.items() if k.startswith("val_")}
@@ -129,7 +137,10 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, trai
     last = ckpt_dir / "last.ckpt"
     ckpt_path = str(last) if resume and _readable_checkpoint(last) else None
     if ckpt_path:
-        log.info("resuming from %s", ckpt_path)
+        # Lightning draws the first batch before any hook sees the restored step, so the step-indexed
+        # sampler is pointed at it here; otherwise a resumed run would replay batches from step 0.
+        sampler.start_step = int(torch.load(ckpt_path, map_location="cpu", weights_only=True)["global_step"])
+        log.info("resuming from %s (step %d)", ckpt_path, sampler.start_step)
     trainer.fit(module, loader, DataLoader([0], batch_size=1), ckpt_path=ckpt_path, weights_only=True)
     summary = {"objective": settings.objective, "steps": int(trainer.global_step), "tasks": [t.name for t in train_tasks],
                "val_tasks": [t.name for t in val_tasks], "settings": settings.__dict__, "history": history.history,

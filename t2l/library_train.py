@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class LoRATrainBudget:
-    max_steps: int = 40
+    max_steps: int = 80
     batch_size: int = 4
     max_length: int = 192
     lr: float = 5e-4

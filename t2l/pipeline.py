@@ -210,6 +210,9 @@ def train_hypernet(cfg: DictConfig) -> dict:
     settings = T2LTrainSettings(**objective, seed=int(cfg.seed))
     encoder_cfg = OmegaConf.to_container(cfg.encoder, resolve=True)
     encoder = TaskEncoder.from_config(encoder_cfg)
+    import pytorch_lightning as pl
+
+    pl.seed_everything(int(cfg.seed), verbose=False)  # the hypernet's initial weights are part of the run
     hypernet = build_hypernet(cfg, spec, encoder.dim)
     targets = None
     if settings.objective == "recon":

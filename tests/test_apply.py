@@ -223,6 +223,23 @@ def test_wrapped_model_and_dtypes(tiny_model, lora_spec):
     assert (low.float()[valid] - reference[valid]).abs().max() < 0.1
 
 
+def test_peft_wrapped_model(tiny_model, lora_spec):
+    from peft import LoraConfig, get_peft_model
+
+    model, tokenizer, _ = tiny_model
+    ids, mask = encode(tokenizer, TEXTS[:2])
+    weights = random_weights(lora_spec, 2)
+    # A fresh peft LoRA (B = 0) is a no-op: hooks on its wrapped q_proj must give the plain model's result.
+    # get_peft_model leaves the model in train mode, where our LoRA dropout would fire: eval() it.
+    wrapped = get_peft_model(copy.deepcopy(model), LoraConfig(r=4, target_modules=["q_proj"])).eval()
+    with torch.no_grad():
+        with apply_lora(model, weights, lora_spec):
+            reference = model(input_ids=ids, attention_mask=mask).logits
+        with apply_lora(wrapped, weights, lora_spec):
+            got = wrapped(input_ids=ids, attention_mask=mask).logits
+    torch.testing.assert_close(got, reference, atol=1e-6, rtol=0)
+
+
 def test_errors_name_the_problem(tiny_model, lora_spec):
     model, tokenizer, _ = tiny_model
     ids, mask = encode(tokenizer, TEXTS[:3])

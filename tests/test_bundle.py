@@ -133,10 +133,11 @@ def test_cli_generate_matches_in_process_apply_lora_in_peft(bundle, tiny_model, 
         theirs = peft_model(input_ids=ids).logits
     assert (ours - plain).abs().max() > 1e-3  # the adapter changes the output
     torch.testing.assert_close(theirs, ours, atol=1e-5, rtol=0)
-    # The file holds exactly what T2L.generate gave.
+    # The file holds what T2L.generate gave (up to float noise: the encoder's cache may hold this
+    # description's embedding from a batched call, and batching changes the last bit).
     loaded, spec, _ = load_adapter_weights(out, base, expect=t2l.spec)
     for key, value in unbatch(weights)[0].items():
-        assert torch.equal(loaded[key], value)
+        torch.testing.assert_close(loaded[key], value, atol=1e-6, rtol=0)
 
 
 def test_cli_generate_several_descriptions(bundle, tmp_path):
