@@ -132,7 +132,8 @@ def test_descriptions_replace(dirs):
     assert catalog.load_raw("toy_gen").descriptions == ["Say it in French."]
     assert catalog.load("toy_gen").description == "Say it in French."
     assert catalog.load_raw("toy_family:sub_a").descriptions == ["Count two or three objects", "Count the x's."]
-    assert catalog.load_raw("toy_generate").descriptions == ["Sort two words alphabetically"]  # untouched
+    assert catalog.load_raw("toy_generate").descriptions == [  # untouched: metadata + task_prefix
+        "Sort two words alphabetically", "Sort the following words alphabetically:"]
 
 
 def test_descriptions_across_files_accumulate(dirs):
