@@ -10,7 +10,10 @@ hypernetwork. Each step is forward + next-token CE + backward to the factors:
                differentiable form of merge / forward / unmerge), gradients accumulated over the loop
   repeat-bmm : hooks that copy each row's factors along the sequence ([b * s, r, in]) and bmm per token,
                in fp32, the way the reference implementation applies per-sample LoRA
-Each variant runs in its own subprocess so its peak RSS is its own. Loss and gradient norms must agree.
+All three run in one process, interleaved in rotating order, so that load from other jobs on a shared
+machine hits each alike; min and median of the timed steps are reported (a warm-up round is dropped).
+Memory is what autograd keeps for backward (saved tensors, frozen base weights excluded), per forward pass.
+Loss and gradients must agree between the variants or the script fails.
 Writes bench/results/apply_naive_vs_batched.json.
 """
 
@@ -20,11 +23,10 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
-import subprocess
 import sys
 import time
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import torch
@@ -35,8 +37,25 @@ sys.path.insert(0, str(REPO))
 VARIANTS = ("batched", "naive", "repeat-bmm")
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+class SavedBytes:
+    """Largest set of tensors autograd saved for one backward, not counting the frozen parameters."""
+
+    def __init__(self, model):
+        self.frozen = {p.untyped_storage().data_ptr() for p in model.parameters()}
+        self.peak, self.current = 0, {}
+
+    def _pack(self, tensor):
+        storage = tensor.untyped_storage()   # by storage: views of one buffer count once
+        if storage.data_ptr() not in self.frozen:
+            self.current[storage.data_ptr()] = storage.nbytes()
+        return tensor
+
+    @contextmanager
+    def forward_pass(self):
+        self.current = {}
+        with torch.autograd.graph.saved_tensors_hooks(self._pack, lambda tensor: tensor):
+            yield
+        self.peak = max(self.peak, sum(self.current.values()))
 
 
 def setup(batch: int, seq: int):
@@ -94,60 +113,37 @@ def repeat_bmm_hooks(model, spec, weights) -> list:
     return handles
 
 
-def step(variant: str, model, spec, ids, weights, grad: bool) -> float:
+def step(variant: str, model, spec, ids, weights, grad: bool, meter: SavedBytes | None = None) -> float:
     from t2l.apply import apply_lora
 
     tokens = ids.shape[0] * (ids.shape[1] - 1)
+    measure = meter.forward_pass if meter is not None else nullcontext
     with torch.set_grad_enabled(grad):
-        if variant == "batched":
-            with apply_lora(model, weights, spec):
-                loss = loss_of(model(input_ids=ids).logits, ids, tokens)
-            if grad:
-                loss.backward()
-            return float(loss)
         if variant == "naive":
             total = 0.0
             for row in range(ids.shape[0]):
-                logits = torch.func.functional_call(model, merged_params(model, spec, weights, row),
-                                                    args=(), kwargs={"input_ids": ids[row:row + 1]}).logits
-                loss = loss_of(logits, ids[row:row + 1], tokens)
+                with measure():
+                    logits = torch.func.functional_call(model, merged_params(model, spec, weights, row),
+                                                        args=(), kwargs={"input_ids": ids[row:row + 1]}).logits
+                    loss = loss_of(logits, ids[row:row + 1], tokens)
                 if grad:
-                    loss.backward()   # accumulate: keeps one sample's activations alive, as a loop would
-                total += float(loss)
+                    loss.backward()   # accumulate: one sample's activations alive at a time, as a loop would
+                total += float(loss.detach())
             return total
-        handles = repeat_bmm_hooks(model, spec, weights)
-        try:
-            loss = loss_of(model(input_ids=ids).logits, ids, tokens)
-        finally:
-            for handle in handles:
-                handle.remove()
+        with measure():
+            if variant == "batched":
+                with apply_lora(model, weights, spec):
+                    loss = loss_of(model(input_ids=ids).logits, ids, tokens)
+            else:
+                handles = repeat_bmm_hooks(model, spec, weights)
+                try:
+                    loss = loss_of(model(input_ids=ids).logits, ids, tokens)
+                finally:
+                    for handle in handles:
+                        handle.remove()
         if grad:
             loss.backward()
-        return float(loss)
-
-
-def run_variant(variant: str, args) -> dict:
-    model, spec, ids, weights = setup(args.batch, args.seq)
-    with torch.no_grad():
-        model(input_ids=ids[:1, :2])   # pages in the mmapped weights, so the baseline holds the model
-    loaded = rss_mb()
-    result = {"variant": variant}
-    for grad, label in ((False, "forward"), (True, "forward_backward")):
-        times = []
-        for i in range(args.steps + 1):       # first run is a warm-up, not timed
-            for w in weights.values():
-                w.grad = None
-            t0 = time.perf_counter()
-            loss = step(variant, model, spec, ids, weights, grad)
-            if i:
-                times.append(time.perf_counter() - t0)
-        result[f"{label}_s"] = round(statistics.median(times), 3)
-        result[f"{label}_all_s"] = [round(t, 3) for t in times]
-        result["loss"] = loss
-    result["grad_abs_sum"] = {k: float(w.grad.abs().sum()) for k, w in weights.items()}
-    result["rss_after_load_mb"] = round(loaded)
-    result["peak_rss_mb"] = round(rss_mb())
-    return result
+        return float(loss.detach())
 
 
 def main() -> None:
@@ -155,47 +151,69 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--seq", type=int, default=128)
     parser.add_argument("--steps", type=int, default=3)
-    parser.add_argument("--variant", choices=VARIANTS, help="internal: run one variant and print JSON")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads; 1 by default: on a 2-core machine shared with another job, 2 OpenMP "
+                             "threads wait on each other at every op and ran 5x slower (35 s vs 7 s a step)")
     args = parser.parse_args()
-    if args.variant:
-        print(json.dumps(run_variant(args.variant, args)))
-        return
+    torch.set_num_threads(args.threads)
 
     load_before = os.getloadavg()
-    results = {}
-    for variant in VARIANTS:
-        cmd = [sys.executable, __file__, "--variant", variant, "--batch", str(args.batch), "--seq", str(args.seq),
-               "--steps", str(args.steps)]
-        print(f"running {variant} ...", flush=True)
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
-        results[variant] = json.loads(out.stdout.strip().splitlines()[-1])
-    ref = results["batched"]
-    for name, res in results.items():   # the three must compute the same thing
-        assert abs(res["loss"] - ref["loss"]) < 1e-4 * abs(ref["loss"]), (name, res["loss"], ref["loss"])
-        for key, value in res["grad_abs_sum"].items():
-            assert abs(value - ref["grad_abs_sum"][key]) < 1e-3 * ref["grad_abs_sum"][key], (name, key)
+    model, spec, ids, weights = setup(args.batch, args.seq)
+    times = {v: {"forward": [], "forward_backward": []} for v in VARIANTS}
+    grads, losses, saved = {}, {}, {}
+    for rep in range(args.steps + 1):          # rep 0 is the warm-up: checks and memory, not timed
+        order = VARIANTS[rep % 3:] + VARIANTS[:rep % 3]
+        print(f"round {rep}/{args.steps} ({', '.join(order)}) ...", flush=True)
+        for variant in order:
+            for grad, label in ((False, "forward"), (True, "forward_backward")):
+                for w in weights.values():
+                    w.grad = None
+                meter = SavedBytes(model) if rep == 0 and grad else None
+                t0 = time.perf_counter()
+                loss = step(variant, model, spec, ids, weights, grad, meter)
+                if rep:
+                    times[variant][label].append(time.perf_counter() - t0)
+                if meter is not None:
+                    saved[variant] = meter.peak
+                    losses[variant] = loss
+                    grads[variant] = {k: w.grad.clone() for k, w in weights.items()}
+    worst = 0.0
+    for variant in VARIANTS:   # the three must compute the same thing
+        assert abs(losses[variant] - losses["batched"]) < 1e-4 * abs(losses["batched"]), (variant, losses)
+        for key, g in grads[variant].items():
+            ref = grads["batched"][key]
+            err = float((g - ref).abs().max() / ref.abs().max())
+            assert err < 1e-3, (variant, key, err)
+            worst = max(worst, err)
+
     summary = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads",
-        "note": "CPU shared with another job while this ran (load average before/after below): "
-                "treat absolute times as noisy, ratios as indicative",
+        "note": "CPU shared with another job while this ran (load average before/after below): absolute "
+                "times are noisy; variants were interleaved so ratios are fairer; min is the least disturbed",
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "torch": torch.__version__, "model": "SmolLM2-135M-Instruct fp32 (30 layers, q 576x576, v 192x576)",
         "batch": args.batch, "seq": args.seq, "adapters": args.batch, "lora": "q_proj+v_proj r8 rsLoRA",
-        "timed_steps": args.steps, "same_loss_and_grads": True, "rows": {},
+        "timed_rounds": args.steps, "loss": losses["batched"], "max_rel_grad_diff_vs_batched": worst, "rows": {},
     }
-    for name, res in results.items():
-        summary["rows"][name] = {
-            "forward_s": res["forward_s"], "forward_backward_s": res["forward_backward_s"],
-            "forward_backward_vs_batched": round(res["forward_backward_s"] / ref["forward_backward_s"], 2),
-            "forward_vs_batched": round(res["forward_s"] / ref["forward_s"], 2),
-            "peak_rss_mb": res["peak_rss_mb"], "peak_rss_over_load_mb": res["peak_rss_mb"] - res["rss_after_load_mb"],
-            "all_forward_backward_s": res["forward_backward_all_s"]}
+    base = {label: min(times["batched"][label]) for label in ("forward", "forward_backward")}
+    for variant in VARIANTS:
+        row = {}
+        for label in ("forward", "forward_backward"):
+            row[f"{label}_min_s"] = round(min(times[variant][label]), 3)
+            row[f"{label}_median_s"] = round(statistics.median(times[variant][label]), 3)
+            row[f"{label}_min_vs_batched"] = round(min(times[variant][label]) / base[label], 2)
+            row[f"{label}_all_s"] = [round(t, 3) for t in times[variant][label]]
+        row["saved_for_backward_mb"] = round(saved[variant] / 2**20, 1)
+        summary["rows"][variant] = row
     print(f"{summary['machine']}; {summary['note']}")
-    print(f"{'variant':<11} {'fwd s':>7} {'fwd+bwd s':>10} {'x batched':>10} {'peak RSS-load MB':>17}")
+    print(f"load average before {summary['load_average_before']}, after {summary['load_average_after']}")
+    print(f"{'variant':<11} {'fwd min s':>10} {'x':>6} {'fwd+bwd min s':>14} {'x':>6} {'median s':>9} "
+          f"{'saved MB':>9}")
     for name, row in summary["rows"].items():
-        print(f"{name:<11} {row['forward_s']:>7.2f} {row['forward_backward_s']:>10.2f} "
-              f"{row['forward_backward_vs_batched']:>10.2f} {row['peak_rss_over_load_mb']:>17}")
+        print(f"{name:<11} {row['forward_min_s']:>10.2f} {row['forward_min_vs_batched']:>6.2f} "
+              f"{row['forward_backward_min_s']:>14.2f} {row['forward_backward_min_vs_batched']:>6.2f} "
+              f"{row['forward_backward_median_s']:>9.2f} {row['saved_for_backward_mb']:>9.1f}")
     out_path = REPO / "bench/results/apply_naive_vs_batched.json"
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(summary, indent=2) + "\n")

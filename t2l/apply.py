@@ -11,7 +11,7 @@ sequence. Gradients flow to the factors, so a hypernetwork can be trained throug
         out = model(input_ids=ids, attention_mask=mask, use_cache=True)
         out.cache.batch_select_indices(select)   # e.g. the MC scorer fanning prompts out to choices
         lora.set_rows(lora.rows[select])         # keep row -> adapter in step with the cache
-        # (opened without rows=, row b uses adapter b and lora.rows is None: then set_rows(select))
+        # (opened without rows=, lora.rows is None: set_rows(select), or nothing with a single adapter)
         out2 = model(input_ids=cont, cache=out.cache)
     # hooks are gone here, also when the body raised
 """
@@ -136,16 +136,17 @@ class PerSampleLoRA:
         any_factor = next(iter(self.weights.values()))
         self.rows = rows.to(device=any_factor.device, dtype=torch.long)
 
-    def _rows_for(self, batch: int) -> torch.Tensor | None:
-        """The row -> adapter map for a batch of `batch` rows; None means row b uses adapter b."""
+    def _rows_for(self, batch: int) -> torch.Tensor | str:
+        """The row -> adapter map for a batch of `batch` rows, or "each" (row b uses adapter b) or
+        "shared" (a single adapter for every row); those two need no gather."""
         if self.rows is None:
+            if batch == self.num_tasks:
+                return "each"
             if self.num_tasks == 1:  # one adapter for the whole batch, whatever its size (evaluation)
-                return torch.zeros(batch, dtype=torch.long, device=next(iter(self.weights.values())).device)
-            if batch != self.num_tasks:
-                raise T2LError(f"the batch has {batch} rows but {self.num_tasks} adapters were given and no "
-                               "rows map; pass rows= to apply_lora (or call set_rows) with one adapter "
-                               "index per batch row")
-            return None
+                return "shared"
+            raise T2LError(f"the batch has {batch} rows but {self.num_tasks} adapters were given and no "
+                           "rows map; pass rows= to apply_lora (or call set_rows) with one adapter "
+                           "index per batch row")
         if len(self.rows) != batch:
             raise T2LError(f"the batch has {batch} rows but rows maps {len(self.rows)}; call set_rows with one "
                            "adapter index per batch row (after cache.batch_select_indices, select the rows "
@@ -159,15 +160,18 @@ class PerSampleLoRA:
         def add_delta(linear: nn.Module, args: tuple, kwargs: dict, output: torch.Tensor) -> torch.Tensor:
             x = args[0] if args else next(iter(kwargs.values()))
             rows = self._rows_for(x.shape[0])
-            # Gathered per call, not cached by set_rows, so each forward owns its autograd graph (a cached
-            # gather would break a second backward); the copy is only b x r x (in + out) numbers.
-            a, b = (a_all, b_all) if rows is None else (a_all[rows], b_all[rows])  # [b, r, in], [b, out, r]
+            if isinstance(rows, str):   # [b, r, in], [b, out, r], or [r, in], [out, r] that matmul broadcasts
+                a, b = (a_all, b_all) if rows == "each" else (a_all[0], b_all[0])
+            else:
+                # Gathered per call, not cached by set_rows, so each forward owns its autograd graph (a
+                # cached gather would break a second backward); the copy is only b x r x (in + out).
+                a, b = a_all[rows], b_all[rows]
             dtype = torch.promote_types(a.dtype, x.dtype)
             a, b = a.to(device=x.device, dtype=dtype), b.to(device=x.device, dtype=dtype)
             h = x.to(dtype).reshape(x.shape[0], -1, x.shape[-1])      # [b, s, in], any middle dims
             if linear.training and p > 0:
                 h = F.dropout(h, p=p, training=True)
-            delta = torch.bmm(torch.bmm(h, a.transpose(1, 2)), b.transpose(1, 2))  # through rank r
+            delta = torch.matmul(torch.matmul(h, a.transpose(-1, -2)), b.transpose(-1, -2))  # via rank r
             return output + (scaling * delta).reshape(output.shape).to(output.dtype)
 
         return add_delta
@@ -195,8 +199,9 @@ def apply_lora(model: nn.Module, weights: Mapping[str, torch.Tensor], spec: LoRA
     """Within the block, batch row b of every forward uses adapter rows[b] of `weights` (see module doc).
 
     weights: {"{module}.A": [U, L, r, in], "{module}.B": [U, L, out, r]} for each spec.target_modules;
-    rows: [batch] adapter index per row, default arange (needs batch == U). Dropout (spec.dropout) applies
-    only in training mode. The hooks are removed on exit, whatever happened in the block.
+    rows: [batch] adapter index per row; default: row b uses adapter b (batch == U), or a single adapter
+    (U == 1) serves every row, whatever the batch size. Dropout (spec.dropout) applies only in training
+    mode. The hooks are removed on exit, whatever happened in the block.
     """
     lora = PerSampleLoRA(model, weights, spec, rows)
     try:

@@ -42,12 +42,13 @@ def merged_params(model, weights, spec: LoRASpec, task: int) -> dict[str, torch.
 @contextmanager
 def merged(model, weights, spec: LoRASpec, task: int):
     """Add the adapter into the weights in place (for generate / KV cache oracles); restore after."""
-    saved = {}
     with torch.no_grad():
-        for name, value in merged_params(model, weights, spec, task).items():
-            saved[name] = model.get_parameter(name).detach().clone()
-            model.get_parameter(name).copy_(value)
+        new = merged_params(model, weights, spec, task)
+        saved = {name: model.get_parameter(name).detach().clone() for name in new}
     try:
+        with torch.no_grad():
+            for name, value in new.items():
+                model.get_parameter(name).copy_(value)
         yield model
     finally:
         with torch.no_grad():
@@ -136,8 +137,7 @@ def test_dropout_only_in_train_mode(tiny_model, lora_spec):
     model, tokenizer, base_spec = tiny_model
     ids, mask = encode(tokenizer, TEXTS[:2])
     weights = random_weights(lora_spec, 2)
-    no_dropout = LoRASpec.for_base(base_spec, dropout=0.0)
-    heavy = LoRASpec.for_base(base_spec, dropout=0.5)
+    no_dropout, heavy = LoRASpec.for_base(base_spec, dropout=0.0), LoRASpec.for_base(base_spec, dropout=0.5)
     run = lambda spec: apply_lora(model, weights, spec)  # noqa: E731
     try:
         with torch.no_grad():
@@ -162,16 +162,13 @@ def test_set_rows_follows_kv_cache_selection(tiny_model, lora_spec):
     prompts = [tokenizer(t, add_special_tokens=False)["input_ids"] for t in (TEXTS[1], TEXTS[0])]
     conts = [tokenizer(t, add_special_tokens=False)["input_ids"][:3]
              for t in (" yes it is", " no way jose", " maybe so!")]
-    assert all(len(c) == 3 for c in conts)
     width = max(map(len, prompts))
     ids = torch.zeros(2, width, dtype=torch.long)
     mask = torch.zeros_like(ids)
     for row, p in enumerate(prompts):                        # left padding, as t2l.evaluate does
         ids[row, width - len(p):], mask[row, width - len(p):] = torch.tensor(p), 1
-    positions = (mask.cumsum(-1) - 1).clamp(min=0)
-    select = torch.tensor([0, 0, 1])
-    weights = random_weights(lora_spec, 2, seed=1)
-    lengths = mask.sum(-1)
+    positions, lengths = (mask.cumsum(-1) - 1).clamp(min=0), mask.sum(-1)
+    select, weights = torch.tensor([0, 0, 1]), random_weights(lora_spec, 2, seed=1)
     with torch.no_grad(), apply_lora(model, weights, lora_spec, rows=torch.tensor([0, 1])) as lora:
         out = model(input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=True)
         cache = out.cache
@@ -205,6 +202,26 @@ def test_greedy_generate_matches_merged(tiny_model, lora_spec):
         assert batched[task, :len(alone)].tolist() == alone.tolist()
 
 
+def test_single_adapter_serves_any_batch_size(tiny_model, lora_spec):
+    from t2l.evaluate import choice_logprobs
+
+    model, tokenizer, _ = tiny_model
+    tok = lambda text: tokenizer(text, add_special_tokens=False)["input_ids"]  # noqa: E731
+    prompts = [tok("Q: Is the sky blue?\nA:"), tok("Hi")]
+    conts = [[tok(" yes"), tok(" no it is not")], [tok(" there"), tok(" you"), tok(" hello friend")]]
+    weights = random_weights(lora_spec, 1, seed=3)
+    # The MC scorer runs 2 prompt rows, then 5 choice rows: one adapter (U == 1) must serve both.
+    with apply_lora(model, weights, lora_spec) as lora:
+        got = choice_logprobs(model, prompts, conts)
+        assert lora.rows is None
+    with merged(model, weights, lora_spec, 0):
+        expected = choice_logprobs(model, prompts, conts)
+    base = choice_logprobs(model, prompts, conts)
+    for g, e, b in zip(got, expected, base):
+        for (gs, gn), (es, en), (bs, _) in zip(g, e, b):
+            assert gn == en and gs == pytest.approx(es, abs=1e-4) and abs(gs - bs) > 1e-3
+
+
 def test_wrapped_model_and_dtypes(tiny_model, lora_spec):
     model, tokenizer, _ = tiny_model
     ids, mask = encode(tokenizer, TEXTS[:2])
@@ -218,9 +235,7 @@ def test_wrapped_model_and_dtypes(tiny_model, lora_spec):
         half = copy.deepcopy(model).bfloat16()
         with apply_lora(half, weights, lora_spec):           # fp32 factors on a bf16 model: bf16 out
             low = half(input_ids=ids, attention_mask=mask).logits
-    assert low.dtype == torch.bfloat16
-    valid = mask.bool()
-    assert (low.float()[valid] - reference[valid]).abs().max() < 0.1
+    assert low.dtype == torch.bfloat16 and (low.float() - reference)[mask.bool()].abs().max() < 0.1
 
 
 def test_peft_wrapped_model(tiny_model, lora_spec):
@@ -274,9 +289,8 @@ def test_errors_name_the_problem(tiny_model, lora_spec):
 
 
 def test_two_backward_passes_in_one_block(tiny_model, lora_spec):
-    model, tokenizer, _ = tiny_model
-    ids, mask = encode(tokenizer, TEXTS[:2])
-    weights = {k: v.requires_grad_() for k, v in random_weights(lora_spec, 2).items()}
+    ids, mask = encode(tiny_model[1], TEXTS[:2])
+    model, weights = tiny_model[0], {k: v.requires_grad_() for k, v in random_weights(lora_spec, 2).items()}
     with apply_lora(model, weights, lora_spec):
         model(input_ids=ids, attention_mask=mask).logits.sum().backward()
         once = {k: v.grad.clone() for k, v in weights.items()}
