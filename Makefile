@@ -41,8 +41,13 @@ demo: assets
 test: assets
 	$(BIN)/python -m pytest -q
 
+# Performance ratios measured side by side in one run each; results in bench/results/*.json.
 bench: assets
 	$(BIN)/python bench/eval_throughput.py
+	$(BIN)/python bench/lora_train_throughput.py
+	$(BIN)/python bench/t2l_sft_step.py
+	$(BIN)/python bench/generate_throughput.py
+	$(BIN)/python bench/apply_naive_vs_batched.py
 
 clean:
 	rm -rf outputs .pytest_cache
