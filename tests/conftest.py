@@ -16,6 +16,18 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny models: one torch thread. Two threads on a busy 2-core machine spend most of their time
+    waiting on each other (measured ~100x slower for the tiny Llama); tests that time nothing lose nothing."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def base_spec(name: str):
     from t2l.base import BaseModelSpec
 

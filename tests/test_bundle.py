@@ -32,14 +32,6 @@ DESCRIPTIONS = ["Answer questions about dates.", "Pick the correct multiple-choi
 PAPER_PARAMS = {"L": 55.4e6, "M": 34.4e6, "S": 5.0e6}
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models on a busy 2-core machine: more than one thread makes them ~100x slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
 
 def encoder_config() -> dict:
     return yaml.safe_load((REPO / "conf" / "encoder" / "minilm.yaml").read_text())

@@ -15,14 +15,6 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.real_assets
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """A few short sentences: with 2 threads on a busy machine, OpenMP waits dominate the compute."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
 
 def minilm_config() -> dict:
     return yaml.safe_load((REPO / "conf" / "encoder" / "minilm.yaml").read_text())

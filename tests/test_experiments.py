@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 import pytest
-import torch
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
@@ -41,14 +40,6 @@ TINY = [
     "hypernet.latent=16", "hypernet.head_in=32", "hypernet.mixer_hidden=32", "hypernet.bottleneck=16",
 ]
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models on a busy 2-core machine: more than one thread makes them ~100x slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def compose_train(*overrides: str):

@@ -23,14 +23,6 @@ SIZES = ("L", "M", "S")
 REFERENCE_PARAMS = {"L": 55.4e6, "M": 34.4e6, "S": 5.0e6}
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """These models are tiny: with 2 threads on a busy machine, OpenMP waits cost 100x the compute."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
 
 def lora_config() -> dict:
     return yaml.safe_load((REPO / "conf" / "lora" / "default.yaml").read_text())

@@ -37,14 +37,6 @@ LIBRARY_BUDGET = ["library.budget.max_steps=2", "library.budget.val_every=2", "l
                   "library.budget.warmup_steps=1"]
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models on a busy 2-core machine: more than one thread makes them ~100x slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
 
 def run_train(work: Path, *overrides: str, bigbench: Path | None = BIGBENCH, timeout: float = 300):
     """`python train.py base_model=tiny_random ...`: bundle under work/run, logs under work/logs."""
