@@ -30,6 +30,7 @@ class EvalSettings:
     limit: int | None = None
     split: str = "test"
     batch_size: int = 8           # prompts per forward pass
+    max_rows: int = 64            # (prompt, choice) rows per forward pass: bounds KV-cache memory
     max_new_tokens: int = 32
     progress: bool = True
 
@@ -79,19 +80,36 @@ def choice_logprobs(model, prompt_ids: Sequence[Sequence[int]], cont_ids: Sequen
 
 
 def score_choices(model, tokenizer, prompts: Sequence[str], choices: Sequence[Sequence[str]],
-                  batch_size: int = 8, progress: bool = False) -> list[list[tuple[float, int]]]:
-    """Log-likelihood of every choice string after its prompt, batched by similar prompt length."""
+                  batch_size: int = 8, progress: bool = False, max_rows: int = 64) -> list[list[tuple[float, int]]]:
+    """Log-likelihood of every choice string after its prompt, batched by similar prompt length.
+
+    A forward pass holds at most `batch_size` prompts and `max_rows` (prompt, choice) rows: each row
+    carries its own copy of the prompt's KV cache, so a 100-choice task would otherwise need tens of
+    GB. A prompt with more than `max_rows` choices is scored in chunks (its prompt runs once a chunk).
+    """
     prompt_ids = [encode(tokenizer, p) for p in prompts]
     cont_ids = [[encode(tokenizer, c) for c in cs] for cs in choices]
     for cs, texts in zip(cont_ids, choices):
         if any(len(c) == 0 for c in cs):
             raise ValueError(f"a choice encodes to no tokens: {texts}")
-    order = sorted(range(len(prompts)), key=lambda i: len(prompt_ids[i]))
+    units = [(i, start, min(start + max_rows, len(cont_ids[i])))  # (prompt, first choice, end choice)
+             for i in sorted(range(len(prompts)), key=lambda i: len(prompt_ids[i]))
+             for start in range(0, len(cont_ids[i]), max_rows)]
+    batches, current, rows = [], [], 0
+    for unit in units:
+        size = unit[2] - unit[1]
+        if current and (len(current) == batch_size or rows + size > max_rows):
+            batches.append(current)
+            current, rows = [], 0
+        current.append(unit)
+        rows += size
+    if current:
+        batches.append(current)
     scores: list[list[tuple[float, int]]] = [[] for _ in prompts]
-    batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
     for batch in tqdm(batches, desc="scoring", unit="batch", disable=not progress, leave=False):
-        for i, s in zip(batch, choice_logprobs(model, [prompt_ids[i] for i in batch], [cont_ids[i] for i in batch])):
-            scores[i] = s
+        got = choice_logprobs(model, [prompt_ids[i] for i, _, _ in batch], [cont_ids[i][a:b] for i, a, b in batch])
+        for (i, _, _), part in zip(batch, got):
+            scores[i] += part  # units of one prompt arrive in choice order
     return scores
 
 
@@ -139,7 +157,8 @@ def evaluate_task(model, tokenizer, task: Task, settings: EvalSettings) -> tuple
     rows = []
     if task.metric == "mc":
         choices = [[continuation(c, settings.chat) for c in ex.choices] for ex in examples]
-        scores = score_choices(model, tokenizer, prompts, choices, settings.batch_size, settings.progress)
+        scores = score_choices(model, tokenizer, prompts, choices, settings.batch_size, settings.progress,
+                               settings.max_rows)
         for ex, prompt, conts, sc in zip(examples, prompts, choices, scores):
             pred = max(range(len(sc)), key=lambda i: sc[i][0])
             pred_norm = max(range(len(sc)), key=lambda i: sc[i][0] / sc[i][1])

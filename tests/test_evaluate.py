@@ -42,6 +42,18 @@ def test_batched_scores_equal_one_by_one(tiny_model, batch_size):
             assert score == pytest.approx(plain_choice_logprob(model, tokenizer, prompt, choice), abs=1e-4)
 
 
+def test_many_choices_are_scored_in_bounded_chunks(tiny_model):
+    model, tokenizer, _ = tiny_model
+    prompts = [build_prompt(tokenizer, p, chat=True) for p in PROMPTS[:2]]
+    choices = [[f"option {i}" for i in range(7)], ["yes", "no"]]
+    chunked = score_choices(model, tokenizer, prompts, choices, batch_size=8, max_rows=3)
+    whole = score_choices(model, tokenizer, prompts, choices, batch_size=8, max_rows=64)
+    assert [len(s) for s in chunked] == [7, 2]
+    for a, b in zip(chunked, whole):
+        assert [n for _, n in a] == [n for _, n in b]
+        assert [s for s, _ in a] == pytest.approx([s for s, _ in b], abs=1e-4)
+
+
 def test_batched_generation_equals_single(tiny_model):
     model, tokenizer, _ = tiny_model
     prompts = [build_prompt(tokenizer, p, chat=True) for p in PROMPTS]
