@@ -13,7 +13,7 @@ export WANDB_MODE ?= offline
 
 DEMO_TASKS ?= [sports_understanding,date_understanding,navigate]
 DEMO_LIMIT ?= 50
-DEMO_STEPS ?= 120
+DEMO_STEPS ?= 60
 DEMO_EXAMPLES ?= 32
 
 .PHONY: install assets demo test bench clean
