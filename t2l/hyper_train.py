@@ -24,7 +24,7 @@ from t2l.bundle import T2L, base_summary
 from t2l.evaluate import EvalSettings
 from t2l.hyper_modules import T2LReconModule, T2LSFTModule
 from t2l.hypernet import HyperNet
-from t2l.library_train import _readable_checkpoint
+from t2l.library_train import readable_checkpoint
 from t2l.prompts import sft_features
 from t2l.tasks.schema import Task
 
@@ -135,7 +135,7 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, trai
                          enable_model_summary=False, log_every_n_steps=1, default_root_dir=str(out_dir),
                          **(trainer_kwargs or {}))
     last = ckpt_dir / "last.ckpt"
-    ckpt_path = str(last) if resume and _readable_checkpoint(last) else None
+    ckpt_path = str(last) if resume and readable_checkpoint(last) else None
     if ckpt_path:
         # Lightning draws the first batch before any hook sees the restored step, so the step-indexed
         # sampler is pointed at it here; otherwise a resumed run would replay batches from step 0.

@@ -50,7 +50,7 @@ def stable_seed(seed: int, name: str) -> int:
     return (seed * 1_000_003 + int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)) % (2**31)
 
 
-def _readable_checkpoint(path: Path) -> bool:
+def readable_checkpoint(path: Path) -> bool:
     """A kill can land while Lightning writes a checkpoint; a torn one is dropped, not resumed from."""
     if not path.is_file():
         return False
@@ -98,7 +98,7 @@ def train_lora(model, tokenizer, spec: LoRASpec, model_id: str, train_tasks: lis
             logger=logger if logger is not None else False, num_sanity_val_steps=0, enable_model_summary=False,
             log_every_n_steps=1, default_root_dir=str(work_dir), **(trainer_kwargs or {}))
         last = ckpt_dir / "last.ckpt"
-        resume = str(last) if _readable_checkpoint(last) else None
+        resume = str(last) if readable_checkpoint(last) else None
         if resume:
             log.info("resuming %s from %s", run_name, last)
         trainer.fit(module, loader, DataLoader([0], batch_size=1), ckpt_path=resume, weights_only=True)
