@@ -198,6 +198,9 @@ def train_hypernet(cfg: DictConfig) -> dict:
     from t2l.encoder import TaskEncoder
     from t2l.heldout import refuse_heldout
     from t2l.hyper_train import T2LTrainSettings, train_t2l
+    from t2l.lora import load_adapter_weights
+    import pytorch_lightning as pl
+    import torch
 
     catalog = TaskCatalog(task_sources(cfg.data))
     names = select_tasks(cfg, catalog)
@@ -210,15 +213,10 @@ def train_hypernet(cfg: DictConfig) -> dict:
     settings = T2LTrainSettings(**objective, seed=int(cfg.seed))
     encoder_cfg = OmegaConf.to_container(cfg.encoder, resolve=True)
     encoder = TaskEncoder.from_config(encoder_cfg)
-    import pytorch_lightning as pl
-
     pl.seed_everything(int(cfg.seed), verbose=False)  # the hypernet's initial weights are part of the run
     hypernet = build_hypernet(cfg, spec, encoder.dim)
     targets = None
     if settings.objective == "recon":
-        from t2l.lora import load_adapter_weights
-        import torch
-
         adapters = open_library(cfg, base).training_adapters()
         names = [n for n in names if n in adapters]
         if len(names) < 2:
