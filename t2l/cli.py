@@ -5,7 +5,9 @@
     t2l eval tasks=[a,b] limit=50 out=DIR      score base model / ICL / peft adapters
     t2l library ls | import DIR...             the per-task LoRA library (see train.py)
     t2l generate checkpoint=B description=".." out=DIR   adapters from descriptions
+    t2l lorahub task=NAME out=DIR [modules=20 budget=40]  LoraHub baseline: compose library LoRAs
     t2l params base_model=mistral_7b_instruct_v02 hypernet=L   trainable parameter count
+    t2l report RESULTS.json... [out=docs/results.md] [plots=docs/plots]   markdown table + PNG plots
 """
 
 from __future__ import annotations
@@ -128,6 +130,28 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lorahub(args: argparse.Namespace) -> int:
+    from t2l.baselines.lorahub import run_lorahub, save_lorahub
+    from t2l.pipeline import base_model_spec, open_library, task_sources
+    from t2l.tasks.registry import TaskCatalog
+
+    cfg = compose("lorahub", args.overrides)
+    if not cfg.task or not cfg.out:
+        raise T2LError("t2l lorahub needs task=NAME and out=DIR, e.g. t2l lorahub task=navigate out=outputs/lorahub/navigate")
+    base = base_model_spec(cfg)
+    library = open_library(cfg, base)
+    task = TaskCatalog(task_sources(cfg.data)).load(str(cfg.task))
+    result = run_lorahub(task, library.training_adapters(), base, library.spec, modules=int(cfg.modules),
+                         examples=int(cfg.examples), budget=int(cfg.budget), optimizer=str(cfg.optimizer),
+                         seed=int(cfg.seed), max_length=int(cfg.max_length), device=cfg.device)
+    out = save_lorahub(result, library.spec, base.model_id, cfg.out)
+    for name, weight in sorted(zip(result.modules, result.weights), key=lambda p: -abs(p[1])):
+        print(f"{weight:>+8.3f}  {name}")
+    print(f"loss {result.base_loss:.4f} (base) -> {result.loss:.4f} in {len(result.history)} evaluations, "
+          f"{result.seconds:.1f} s; wrote {out}")
+    return 0
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     from omegaconf import OmegaConf
 
@@ -143,6 +167,29 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    import shlex
+
+    from t2l.report import write_report
+
+    # key=value like the Hydra subcommands, but parsed here: a report needs no config composition.
+    options = {"out": "docs/results.md", "plots": "docs/plots"}
+    paths = []
+    for arg in args.args:
+        key, eq, value = arg.partition("=")
+        if not eq:
+            paths.append(arg)
+        elif key in options:
+            options[key] = value
+        else:
+            raise T2LError(f"unknown report option '{key}'; use out=FILE.md and plots=DIR (plots=none to skip)")
+    plots = None if options["plots"].lower() in ("", "none", "null") else options["plots"]
+    written = write_report(paths, options["out"], plots, command="t2l report " + shlex.join(args.args))
+    for path in written.values():
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="t2l", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -155,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
     for name, func, text, conf in [
             ("generate", cmd_generate, "turn task descriptions into peft adapters", "generate"),
+            ("lorahub", cmd_lorahub, "LoraHub baseline: compose library LoRAs with searched weights", "lorahub"),
             ("params", cmd_params, "print the hypernetwork's trainable parameter count (no weights loaded)", "train")]:
         p = sub.add_parser(name, help=text, description=f"{text}; arguments are Hydra overrides of conf/{conf}.yaml")
         p.add_argument("overrides", nargs="*")
@@ -167,6 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--task", help="task name for a single imported adapter (default: the dir name)")
     p.add_argument("--description", help="task description for the imported adapter")
     p.set_defaults(func=cmd_library)
+    p = sub.add_parser("report", help="markdown results table and PNG plots from results.json files",
+                       description="t2l report RESULTS.json [RESULTS.json...] [out=docs/results.md] [plots=docs/plots|none]")
+    p.add_argument("args", nargs="*", metavar="RESULTS|out=FILE|plots=DIR")
+    p.set_defaults(func=cmd_report)
     return parser
 
 

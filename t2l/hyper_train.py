@@ -36,6 +36,7 @@ class T2LTrainSettings:
     objective: str = "sft"          # sft | recon
     max_steps: int = 100
     lr: float = 1e-3
+    head_lr: float | None = None    # learning rate of the output heads (None: lr); see _HyperModule
     weight_decay: float = 0.0
     warmup_steps: int = 10
     tasks_per_batch: int = 4
@@ -102,7 +103,7 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, trai
     common = dict(base_model=model, tokenizer=tokenizer, val_tasks=val_tasks, val_embeddings=val_embeddings,
                   eval_settings=EvalSettings(chat=base_spec.chat_template, split="validation",
                                              limit=settings.val_examples, progress=False),
-                  lr=settings.lr, weight_decay=settings.weight_decay, warmup_steps=settings.warmup_steps,
+                  lr=settings.lr, head_lr=settings.head_lr, weight_decay=settings.weight_decay, warmup_steps=settings.warmup_steps,
                   seed=settings.seed)
     callbacks: list[pl.Callback] = []
     if settings.objective == "sft":

@@ -154,9 +154,11 @@ def train(cfg: DictConfig) -> dict:
     from t2l.heldout import refuse_heldout
     from t2l.library_train import LoRATrainBudget, train_library, train_multitask
 
-    jobs = ("library", "multitask", "oracle", "t2l")
+    jobs = ("library", "multitask", "oracle", "t2l", "benchmark")
     if cfg.job == "t2l":
         return train_hypernet(cfg)
+    if cfg.job == "benchmark":
+        return run_benchmark(cfg)
     if cfg.job not in jobs:
         raise T2LError(f"train.py needs an experiment; choose one of conf/experiment/*.yaml (job={cfg.job!r}, known {list(jobs)})")
     catalog = TaskCatalog(task_sources(cfg.data))
@@ -190,7 +192,8 @@ def build_hypernet(cfg: DictConfig, spec, encoder_dim: int):
 
     h = cfg.hypernet
     return HyperNet(spec, encoder_dim, latent=h.latent, head_in=h.head_in, size=h.size, mixer_hidden=h.mixer_hidden,
-                    bottleneck=h.bottleneck, dropout=h.dropout, init_head_weights=cfg.objective.init_head_weights)
+                    bottleneck=h.bottleneck, dropout=h.dropout, init_head_weights=cfg.objective.init_head_weights,
+                     head_init_std=cfg.objective.get("head_init_std", 1e-3))
 
 
 def train_hypernet(cfg: DictConfig) -> dict:
@@ -210,6 +213,7 @@ def train_hypernet(cfg: DictConfig) -> dict:
     objective = OmegaConf.to_container(cfg.objective, resolve=True)
     val_count = objective.pop("val_tasks")
     objective.pop("init_head_weights")  # read by build_hypernet
+    objective.pop("head_init_std", None)
     settings = T2LTrainSettings(**objective, seed=int(cfg.seed))
     encoder_cfg = OmegaConf.to_container(cfg.encoder, resolve=True)
     encoder = TaskEncoder.from_config(encoder_cfg)
@@ -239,3 +243,99 @@ def train_hypernet(cfg: DictConfig) -> dict:
                        OmegaConf.to_container(cfg.trainer, resolve=True), bool(cfg.resume))
     print(f"hypernet bundle: {out_dir / 'hypernet'} ({bundle.training['steps']} steps, {len(tasks)} tasks)")
     return {"bundle": str(out_dir / "hypernet"), "steps": bundle.training["steps"]}
+
+
+def compose_train(overrides: list[str]) -> DictConfig:
+    """conf/train.yaml with overrides, inside train.py (Hydra initialised) or outside it."""
+    from hydra import compose
+    from hydra.core.global_hydra import GlobalHydra
+
+    if GlobalHydra.instance().is_initialized():
+        return compose(config_name="train", overrides=overrides)
+    from t2l.cli import compose as cli_compose
+
+    return cli_compose("train", overrides)
+
+
+def run_benchmark(cfg: DictConfig) -> dict:
+    """`python train.py experiment=benchmark`: every row on the held-out tasks; builds what is missing."""
+    from t2l.base import load_base
+    from t2l.baselines.retrieval import RetrievalIndex
+    from t2l.benchmark import BenchmarkRow, evaluate_rows, library_row, lorahub_row, retrieval_rows, t2l_rows
+    from t2l.bundle import T2L
+    from t2l.encoder import TaskEncoder
+    from t2l.evaluate import EvalSettings
+    from t2l.heldout import refuse_heldout
+    from t2l.report import write_report
+
+    start = time.perf_counter()
+    b = cfg.benchmark
+    catalog = TaskCatalog(task_sources(cfg.data))
+    names = select_tasks(cfg, catalog, DEFAULT_EVAL_SPLIT)
+    heldout = catalog.split_names(DEFAULT_EVAL_SPLIT)
+    outside = [n for n in names if n not in heldout]
+    if outside:
+        raise T2LError(f"benchmark tasks must be held-out ({DEFAULT_EVAL_SPLIT}); {outside[:5]} are not")
+    tasks = [catalog.load(n) for n in names]
+    base = base_model_spec(cfg)
+    spec, library = lora_spec(cfg, base), open_library(cfg, base)
+
+    def build(what: str, extra: list[str] = (), command=None) -> None:
+        overrides = [*(command if command is not None else b.build[what]), *b.build_common, *extra]
+        print(f"benchmark: building {what}: python train.py {' '.join(overrides)}")
+        train(compose_train(overrides))
+
+    if len(library.entries("tasks")) < int(b.min_library):
+        build("library")
+        library = open_library(cfg, base)
+    if b.rows.multitask and not library.has("multitask", "multitask"):
+        build("multitask")
+    missing = [n for n in names if not library.has("oracle", n)]
+    if b.rows.oracle and missing:
+        build("oracle", [f"tasks=[{','.join(missing)}]"])
+    bundles = {}
+    for row, row_cfg in (b.t2l or {}).items():
+        if not (Path(row_cfg.bundle) / "t2l_config.json").is_file():
+            build(row, command=list(row_cfg.build))
+        bundles[row] = T2L.from_pretrained(row_cfg.bundle, base=base, lora=spec)
+    # Contamination: nothing that produced an adapter may have seen a held-out task.
+    library = open_library(cfg, base)
+    refuse_heldout(list(library.entries("tasks")), names, what="the LoRA library (retrieval, LoraHub, recon targets)")
+    if library.has("multitask", "multitask"):
+        refuse_heldout(list(library.entries("multitask")["multitask"].get("tasks", [])), names, what="the multi-task LoRA")
+    for row, bundle in bundles.items():
+        refuse_heldout(list(bundle.training.get("tasks", [])), names, what=f"T2L bundle '{row}'")
+
+    model, tokenizer = load_base(base, cfg.get("device", "cpu"))
+    shots = int(b.shots)
+    rows = [BenchmarkRow("base"), BenchmarkRow(f"icl_{shots}shot", shots=shots, budget={"shots": shots})]
+    if b.rows.multitask:
+        rows.append(library_row("multitask", library, "multitask", tasks, shared="multitask"))
+    if b.rows.retrieval:
+        rows += retrieval_rows(RetrievalIndex(library, TaskEncoder.from_config(
+            OmegaConf.to_container(cfg.encoder, resolve=True))), tasks, int(b.retrieval_k))
+    if b.rows.lorahub:
+        rows.append(lorahub_row(tasks, library.training_adapters(), base, spec, model, tokenizer,
+                                **OmegaConf.to_container(b.lorahub, resolve=True), seed=int(cfg.seed)))
+    for row, bundle in bundles.items():
+        primary = row == b.primary
+        rows += t2l_rows(row, bundle, tasks, list(b.controls) if primary else [], shots if primary else 0,
+                         int(cfg.seed))
+    if b.rows.oracle:
+        rows.append(library_row("oracle", library, "oracle", tasks, kind="upper_bound"))
+    settings = EvalSettings(chat=base.chat_template, limit=b.limit, split=b.eval_split, batch_size=int(b.batch_size),
+                            max_new_tokens=int(b.max_new_tokens), progress=False)
+    results, predictions = evaluate_rows(model, tokenizer, tasks, rows, spec, settings)
+    head = results["methods"][b.primary] if b.primary in results["methods"] else results["methods"]["base"]
+    results = {"tasks": head["tasks"], "average": head["average"], **results,
+               "config": OmegaConf.to_container(cfg, resolve=True), "seconds": round(time.perf_counter() - start, 1)}
+    out = Path(b.out)
+    write_results(out, results, predictions)
+    width = max(len(r) for r in results["methods"])
+    for row, result in results["methods"].items():
+        print(f"{row:<{width}}  {result['average']:.3f} +- {result['stderr']:.3f}  ({result['kind']})")
+    if b.report:
+        write_report([out / "results.json"], out=b.report, plots=b.plots,
+                     command=f"python train.py experiment=benchmark (results: {out / 'results.json'})")
+        print(f"wrote {b.report}")
+    return {"results": str(out / "results.json"), "average": {k: v["average"] for k, v in results["methods"].items()}}

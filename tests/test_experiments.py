@@ -22,7 +22,8 @@ from tests.conftest import REPO, base_spec
 CONF = REPO / "conf"
 EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
 # Experiments that need more than the offline bundle (hub models, a GPU): composed and checked only.
-COMPOSE_ONLY = {"t2l_sft_mistral": "Mistral-7B + gte-large from the hub, bf16 on a GPU"}
+COMPOSE_ONLY = {"t2l_sft_mistral": "Mistral-7B + gte-large from the hub, bf16 on a GPU",
+                "benchmark": "runs end to end on tiny_random in tests/test_benchmark.py (needs its own held-out split)"}
 # Experiments that read what another one writes: run that one first (same library dir).
 PREREQUISITES = {"t2l_recon": "library"}
 BIGBENCH = Path(__file__).parent / "fixtures" / "bigbench"
@@ -62,7 +63,7 @@ def test_composes_with_defaults_and_resolves(name):
     text = (CONF / "experiment" / f"{name}.yaml").read_text()
     assert "# @package _global_" in text.splitlines()[0], "experiment files start with `# @package _global_`"
     cfg = compose_train(f"experiment={name}")
-    assert cfg.job in ("library", "multitask", "oracle", "t2l")
+    assert cfg.job in ("library", "multitask", "oracle", "t2l", "benchmark")
     resolved = OmegaConf.to_container(cfg, resolve=True)  # every interpolation resolves
     assert resolved["out_dir"] == f"outputs/{resolved['run']}"
     # The LoRA every experiment trains or generates is the method's: q/v, rank 8, alpha 16, rsLoRA.

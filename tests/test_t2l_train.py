@@ -210,7 +210,8 @@ def library_dir(tmp_path_factory):
 
 def test_recon_lowers_the_l1(library_dir, tmp_path):
     proc = run_train(tmp_path, "experiment=t2l_recon", TASKS, f"library.dir={library_dir}",
-                     "objective.max_steps=20", "objective.lr=1e-2", "objective.val_every=5",
+                     "objective.max_steps=20", "objective.lr=1e-2", "objective.head_lr=1e-2",
+                     "objective.head_init_std=1e-3", "objective.val_every=5",
                      "objective.warmup_steps=1")
     assert proc.returncode == 0, proc.log[-4000:]
     summary = training_summary(tmp_path)

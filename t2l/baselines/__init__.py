@@ -1,0 +1,1 @@
+"""Baselines that T2L is compared against: LoraHub composition, description retrieval."""

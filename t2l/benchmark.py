@@ -1,0 +1,141 @@
+"""The held-out benchmark: T2L beside every baseline, on tasks nobody trained on, in one run.
+
+Every row is a list of per-task LoRA weights (None = the bare base model) plus a shot count, so one
+loaded base model scores all of them through the same in-process applier (t2l.apply) and the same
+scorer (t2l.evaluate) that `t2l eval` uses. pipeline.run_benchmark builds the rows from config;
+from a notebook:
+
+    rows = [BenchmarkRow("base"), BenchmarkRow("icl_3shot", shots=3),
+            BenchmarkRow("t2l", adapters=unbatch(bundle.generate(descriptions)))]
+    results, predictions = evaluate_rows(model, tokenizer, tasks, rows, spec, EvalSettings(limit=40))
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
+from typing import Sequence
+
+from t2l.apply import apply_lora
+from t2l.evaluate import EvalSettings, evaluate_task
+from t2l.lora import LoRASpec, LoRAWeights
+from t2l.tasks.schema import Task
+
+log = logging.getLogger(__name__)
+KINDS = ("method", "control", "upper_bound")
+
+
+@dataclass
+class BenchmarkRow:
+    name: str
+    adapters: Sequence[LoRAWeights | None] | None = None   # one per task, in task order; None: base model
+    shots: int = 0
+    kind: str = "method"            # method | control | upper_bound
+    budget: dict = field(default_factory=dict)
+    descriptions: Sequence[str] | None = None
+    detail: dict = field(default_factory=dict)
+
+
+def evaluate_rows(model, tokenizer, tasks: Sequence[Task], rows: Sequence[BenchmarkRow], spec: LoRASpec,
+                  settings: EvalSettings) -> tuple[dict, list[dict]]:
+    """{"methods": {row: {"tasks", "average", "stderr", "kind", "shots", "budget", ...}}} and prediction lines."""
+    methods, predictions = {}, []
+    for r, row in enumerate(rows):
+        if row.kind not in KINDS:
+            raise ValueError(f"row {row.name}: kind must be one of {KINDS}, got {row.kind!r}")
+        start, summaries = time.perf_counter(), {}
+        row_settings = replace(settings, shots=row.shots)
+        for i, task in enumerate(tasks):
+            lora = row.adapters[i] if row.adapters is not None else None
+            hooks = apply_lora(model, {k: v[None] for k, v in lora.items()}, spec) if lora is not None else nullcontext()
+            with hooks:
+                summary, lines = evaluate_task(model, tokenizer, task, row_settings)
+            summaries[task.name] = summary
+            predictions += [{**line, "method": row.name} for line in lines]
+        accuracies = [s["accuracy"] for s in summaries.values()]
+        methods[row.name] = {
+            "tasks": summaries, "average": sum(accuracies) / len(accuracies),
+            "stderr": macro_stderr(summaries.values()), "kind": row.kind, "shots": row.shots,
+            "budget": dict(row.budget), "eval_seconds": round(time.perf_counter() - start, 1), **row.detail}
+        if row.descriptions is not None:
+            methods[row.name]["descriptions"] = dict(zip([t.name for t in tasks], row.descriptions))
+        log.info("[row %d/%d] %s: average %.3f (%.0f s)", r + 1, len(rows), row.name, methods[row.name]["average"],
+                 methods[row.name]["eval_seconds"])
+    return {"methods": methods}, predictions
+
+
+def macro_stderr(summaries) -> float:
+    """Standard error of the unweighted mean of per-task accuracies: sqrt(sum p(1-p)/n) / T."""
+    summaries = list(summaries)
+    var = sum(s["accuracy"] * (1 - s["accuracy"]) / max(1, s["n"]) for s in summaries)
+    return math.sqrt(var) / len(summaries)
+
+
+# -- row builders: plain objects in, BenchmarkRows out (pipeline.run_benchmark feeds them) -----------------
+def library_row(name: str, library, namespace: str, tasks: Sequence[Task], kind: str = "method",
+                shared: str | None = None) -> BenchmarkRow:
+    """Adapters from the library: one per task (oracle), or the one `shared` adapter for every task."""
+    from t2l.lora import load_adapter_weights
+
+    entries = library.entries(namespace)
+    keys = [shared or t.name for t in tasks]
+    missing = sorted({k for k in keys if k not in entries})
+    if missing:
+        raise ValueError(f"library {library.root} has no {namespace} adapters for {missing}")
+    loaded = {k: load_adapter_weights(library.adapter_dir(namespace, k), library.base, expect=library.spec)[0]
+              for k in set(keys)}
+    stats = [entries[k] for k in set(keys)]
+    budget = {"steps": sum(int(s.get("steps", 0)) for s in stats) // len(stats),
+              "train_examples": sum(int(s.get("train_examples", 0)) for s in stats) // len(stats),
+              "train_seconds": round(sum(float(s.get("seconds", 0)) for s in stats), 1)}
+    if shared:
+        budget["train_tasks"] = len(entries[shared].get("tasks", []))
+    return BenchmarkRow(name, [loaded[k] for k in keys], kind=kind, budget=budget)
+
+
+def retrieval_rows(index, tasks: Sequence[Task], k: int) -> list[BenchmarkRow]:
+    """Top-1 retrieved library adapter, and the uniform mean of the top-k (LoraRetriever-style)."""
+    hits = [index.retrieve(t.description, k=k, task=t.name) for t in tasks]
+    detail = {"retrieved": {t.name: dict(zip(h.tasks, [round(s, 4) for s in h.similarities])) for t, h in zip(tasks, hits)}}
+    budget = {"library_adapters": len(index.names)}
+    return [BenchmarkRow("retrieval", [h.top1 for h in hits], budget={**budget, "k": 1}, detail=detail),
+            BenchmarkRow(f"retrieval_top{k}", [h.mixture for h in hits], budget={**budget, "k": k})]
+
+
+def lorahub_row(tasks: Sequence[Task], adapters, base, spec, model, tokenizer, *, modules: int, examples: int,
+                budget: int, optimizer: str, seed: int) -> BenchmarkRow:
+    """LoraHub per task: `examples` of its train split, `budget` evaluations, `modules` library LoRAs."""
+    from t2l.baselines.lorahub import run_lorahub
+
+    results = [run_lorahub(t, adapters, base, spec, modules=modules, examples=examples, budget=budget,
+                           optimizer=optimizer, seed=seed, model=model, tokenizer=tokenizer, progress=False)
+               for t in tasks]
+    detail = {"lorahub": {t.name: {"loss": round(r.loss, 4), "base_loss": round(r.base_loss, 4),
+                                   "weights": dict(zip(r.modules, [round(w, 3) for w in r.weights]))}
+                          for t, r in zip(tasks, results)}}
+    return BenchmarkRow("lorahub", [r.lora for r in results], detail=detail, budget={
+        "modules": modules, "examples": examples, "evaluations": budget, "optimizer": optimizer,
+        "search_seconds": round(sum(r.seconds for r in results), 1)})
+
+
+def t2l_rows(name: str, bundle, tasks: Sequence[Task], controls: Sequence[str] = (), icl_shots: int = 0,
+             seed: int = 0) -> list[BenchmarkRow]:
+    """T2L from each task's description; +ICL; and the control descriptions (random / wrong / generic)."""
+    from t2l.controls import control_descriptions
+    from t2l.hypernet import unbatch
+
+    training = bundle.training
+    budget = {"objective": training.get("objective"), "steps": training.get("steps"),
+              "train_tasks": len(training.get("tasks", [])), "train_seconds": training.get("seconds")}
+    real = [t.description for t in tasks]
+    adapters = unbatch(bundle.generate(real))
+    rows = [BenchmarkRow(name, adapters, budget=budget, descriptions=real)]
+    if icl_shots:
+        rows.append(BenchmarkRow(f"{name}_icl{icl_shots}", adapters, shots=icl_shots, budget=budget, descriptions=real))
+    for control, texts in control_descriptions(tasks, list(controls), seed).items():
+        rows.append(BenchmarkRow(f"{name}_{control}", unbatch(bundle.generate(texts)), kind="control",
+                                 budget=budget, descriptions=texts))
+    return rows
