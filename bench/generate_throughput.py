@@ -3,7 +3,8 @@
     python bench/generate_throughput.py [--n 256] [--size M]
 
 Builds a hypernet bundle of the given size (random weights: speed does not depend on them), then
-measures in one run: (1) in-process batched generation (encode + hypernet) of n descriptions,
+measures in one run: (1) in-process batched generation (encode + hypernet) of n descriptions, in fp32
+and with bf16 matmuls (`precision=bf16`),
 (2) the same plus writing n peft adapter directories, (3) a cold `t2l generate` process for one
 description (wall time to the first adapter, peak RSS). No base-model weights are loaded anywhere.
 Writes bench/results/generate_throughput.json.
@@ -47,11 +48,16 @@ def main() -> None:
         bundle_dir = Path(tmp) / "bundle"
         T2L(hypernet, base_summary(base), encoder_cfg).save_pretrained(bundle_dir)
         t2l = T2L.from_pretrained(bundle_dir)
-        t2l.generate(descriptions[:8])  # warm-up: encoder load, first matmuls
-        t2l.encoder.clear_cache()
-        start = time.perf_counter()
-        t2l.generate(descriptions)
-        in_memory = time.perf_counter() - start
+        rates = {}
+        for precision in ("fp32", "bf16"):
+            t2l.generate(descriptions[:8], precision=precision)  # warm-up: encoder load, first matmuls
+            t2l.encoder.clear_cache()
+            start = time.perf_counter()
+            generated = t2l.generate(descriptions, precision=precision)
+            rates[precision] = args.n / (time.perf_counter() - start)
+            if precision == "fp32":
+                reference = generated
+        rel = max(float((generated[k] - reference[k]).norm() / reference[k].norm()) for k in reference)
         t2l.encoder.clear_cache()
         start = time.perf_counter()
         t2l.save_adapters(descriptions, [Path(tmp) / "out" / str(i) for i in range(args.n)])
@@ -69,7 +75,9 @@ def main() -> None:
     report = {
         "machine": f"x86_64, {torch.get_num_threads()} torch threads", "torch": torch.__version__, "size": args.size,
         "hypernet_params": sum(p.numel() for p in hypernet.parameters()), "n": args.n,
-        "adapters_per_s_in_memory": round(args.n / in_memory, 1),
+        "adapters_per_s_in_memory": round(rates["fp32"], 1),
+        "adapters_per_s_in_memory_bf16": round(rates["bf16"], 1),
+        "bf16_vs_fp32_relative_weight_difference": round(rel, 5),
         "adapters_per_s_with_peft_dirs": round(args.n / with_files, 1),
         "cold_process_to_first_adapter_s": round(cold_s, 2), "cold_process_peak_rss_mb": round(peak, 1),
         "this_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

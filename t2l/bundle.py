@@ -110,22 +110,32 @@ class T2L:
 
     # -- generation ----------------------------------------------------------------------------------
     @torch.no_grad()
-    def generate(self, descriptions: Sequence[str], batch_size: int = 512) -> LoRAWeights:
-        """Batched LoRAWeights ({"q_proj.A": [n, L, r, in], ...}) for n descriptions, in one pass per batch."""
+    def generate(self, descriptions: Sequence[str], batch_size: int = 512, precision: str = "fp32") -> LoRAWeights:
+        """Batched LoRAWeights ({"q_proj.A": [n, L, r, in], ...}) for n descriptions, in one pass per batch.
+
+        precision="bf16" computes encoder and hypernet matmuls in bfloat16 (about 2x faster on CPUs with
+        AVX512-BF16); the adapters are float32 either way, bf16 ones differ from fp32 by ~1e-2 relative.
+        """
+        from t2l.encoder import autocast
+
         self.hypernet.eval()
         device = next(self.hypernet.parameters()).device
         parts = []
         for start in range(0, len(descriptions), batch_size):
-            emb = self.encoder.encode(list(descriptions[start:start + batch_size])).to(device)
-            parts.append(self.hypernet(emb))
+            emb = self.encoder.encode(list(descriptions[start:start + batch_size]), precision=precision).to(device)
+            with autocast(precision, device):
+                weights = self.hypernet(emb)
+            parts.append({k: v.float() for k, v in weights.items()})
         return {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
 
-    def save_adapters(self, descriptions: Sequence[str], out_dirs: Sequence[str | Path]) -> list[Path]:
+    def save_adapters(self, descriptions: Sequence[str], out_dirs: Sequence[str | Path],
+                      precision: str = "fp32") -> list[Path]:
         """One peft adapter directory per description (rsLoRA scaling carried in adapter_config.json)."""
         if len(descriptions) != len(out_dirs):
             raise T2LError(f"{len(descriptions)} descriptions but {len(out_dirs)} output directories")
         written = []
-        for description, weights, out in zip(descriptions, unbatch(self.generate(descriptions)), out_dirs):
+        weights_all = unbatch(self.generate(descriptions, precision=precision))
+        for description, weights, out in zip(descriptions, weights_all, out_dirs):
             save_adapter(weights, self.spec, self.base["model_id"], out)
             atomic_write_json(Path(out) / "t2l_description.json", {"description": description})
             written.append(Path(out))

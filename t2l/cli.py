@@ -126,7 +126,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     description = cfg.description
     if description is not None and not isinstance(description, str):
         description = OmegaConf.to_container(description)
-    generate_adapters(cfg.checkpoint, read_descriptions(description, cfg.descriptions_file), cfg.out, int(cfg.batch_size))
+    generate_adapters(cfg.checkpoint, read_descriptions(description, cfg.descriptions_file), cfg.out, int(cfg.batch_size),
+                      str(cfg.precision))
     return 0
 
 

@@ -13,6 +13,7 @@ sha256 of the text, so a description seen before costs nothing and always maps t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import warnings
 from collections import OrderedDict
@@ -26,6 +27,16 @@ from t2l.errors import T2LError
 
 CONFIG_KEYS = ("name", "model_id", "path", "dim", "max_seq_length", "normalize", "trust_remote_code",
                "device", "cache_size", "batch_size")
+
+
+PRECISIONS = ("fp32", "bf16")
+
+
+def autocast(precision: str, device) -> "torch.autocast | contextlib.nullcontext":
+    """bf16 autocast on the given device for precision="bf16", a no-op context for fp32."""
+    if precision == "fp32":
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=torch.device(device).type, dtype=torch.bfloat16)
 
 
 def text_key(text: str) -> str:
@@ -96,8 +107,14 @@ class TaskEncoder:
     def clear_cache(self) -> None:
         self._cache.clear()
 
-    def encode(self, texts: Sequence[str]) -> torch.Tensor:
-        """Embeddings [len(texts), dim], float32 on CPU, L2-normalised when normalize=True."""
+    def encode(self, texts: Sequence[str], precision: str = "fp32") -> torch.Tensor:
+        """Embeddings [len(texts), dim], float32 on CPU, L2-normalised when normalize=True.
+
+        precision="bf16" runs the encoder's matmuls in bfloat16 (autocast; about 2x faster on CPUs with
+        AVX512-BF16/AMX); rows are cached per precision, so fp32 calls never see bf16 numbers.
+        """
+        if precision not in PRECISIONS:
+            raise T2LError(f"precision '{precision}' is unknown; choose one of {list(PRECISIONS)}")
         if isinstance(texts, str):
             raise T2LError("TaskEncoder.encode takes a list of descriptions; wrap a single one: encode([text])")
         texts = list(texts)
@@ -107,7 +124,7 @@ class TaskEncoder:
             if not text.strip():
                 raise T2LError(f"empty task description; description {i} of {len(texts)} is blank; "
                                "give every task a non-empty description (see data/ description files)")
-        keys = [text_key(t) for t in texts]
+        keys = [text_key(t) + ("" if precision == "fp32" else f"|{precision}") for t in texts]
         found: dict[str, torch.Tensor] = {}
         todo: dict[str, str] = {}  # key -> text, deduplicated so repeats in one call encode once
         for key, text in zip(keys, texts):
@@ -119,7 +136,7 @@ class TaskEncoder:
                 todo[key] = text
                 self.misses += 1
         if todo:
-            fresh = self._embed(list(todo.values()))
+            fresh = self._embed(list(todo.values()), precision)
             for key, row in zip(todo, fresh):
                 found[key] = row
                 self._remember(key, row)
@@ -135,9 +152,9 @@ class TaskEncoder:
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
 
-    def _embed(self, texts: list[str]) -> torch.Tensor:
+    def _embed(self, texts: list[str], precision: str = "fp32") -> torch.Tensor:
         self._warn_truncated(texts)
-        with torch.inference_mode():
+        with torch.inference_mode(), autocast(precision, self.model.device):
             out = self.model.encode(texts, batch_size=self.batch_size, convert_to_tensor=True,
                                     normalize_embeddings=False, show_progress_bar=False)
         # Leave inference mode (clone) so the rows can feed autograd graphs, e.g. the hypernet's input.

@@ -43,7 +43,8 @@ def slug(text: str, width: int = 40) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:width] or "task"
 
 
-def generate_adapters(checkpoint: str, descriptions: Sequence[str], out: str, batch_size: int = 512) -> list[Path]:
+def generate_adapters(checkpoint: str, descriptions: Sequence[str], out: str, batch_size: int = 512,
+                      precision: str = "fp32") -> list[Path]:
     """One adapter dir per description: `out` itself for one, `out/NNN-slug/` for several (+ index.json)."""
     from t2l.bundle import T2L
 
@@ -56,7 +57,7 @@ def generate_adapters(checkpoint: str, descriptions: Sequence[str], out: str, ba
     out_path = Path(out).expanduser()
     dirs = [out_path] if len(descriptions) == 1 else [out_path / f"{i:03d}-{slug(d)}" for i, d in enumerate(descriptions)]
     for i in range(0, len(descriptions), batch_size):  # bounded memory for very long description files
-        t2l.save_adapters(descriptions[i:i + batch_size], dirs[i:i + batch_size])
+        t2l.save_adapters(descriptions[i:i + batch_size], dirs[i:i + batch_size], precision=precision)
     if len(descriptions) > 1:
         atomic_write_json(out_path / "index.json", {str(d): text for d, text in zip(dirs, descriptions)})
     print(f"wrote {len(dirs)} adapter(s) in {time.perf_counter() - start:.1f} s: {dirs[0]}{' ...' if len(dirs) > 1 else ''}")

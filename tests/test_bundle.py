@@ -87,6 +87,27 @@ def test_round_trip_gives_identical_weights(bundle):
     T2L.from_pretrained(path, base=base, lora=LoRASpec.for_base(base))
 
 
+def test_bf16_generation_is_close_to_fp32_and_cached_apart(bundle, tmp_path):
+    t2l, path = bundle
+    fp32 = t2l.generate(DESCRIPTIONS)
+    bf16 = t2l.generate(DESCRIPTIONS, precision="bf16")
+    for key in fp32:
+        assert bf16[key].dtype == torch.float32 and not torch.equal(bf16[key], fp32[key])
+        rel = float((bf16[key] - fp32[key]).norm() / fp32[key].norm())
+        assert rel < 0.03, (key, rel)
+    # The encoder cache keeps precisions apart: fp32 after bf16 is still exactly fp32.
+    again = t2l.generate(DESCRIPTIONS)
+    assert all(torch.equal(again[k], fp32[k]) for k in fp32)
+    assert main(["generate", f"checkpoint={path}", "description=Answer questions about dates",
+                 f"out={tmp_path / 'bf16'}", "precision=bf16"]) == 0
+    got, _, _ = load_adapter_weights(tmp_path / "bf16", base_spec("tiny_random"), expect=t2l.spec)
+    want = unbatch(t2l.generate(["Answer questions about dates"], precision="bf16"))[0]
+    for key in want:
+        torch.testing.assert_close(got[key], want[key], atol=1e-6, rtol=0)
+    with pytest.raises(T2LError, match="precision 'fp8' is unknown"):
+        t2l.generate(DESCRIPTIONS, precision="fp8")
+
+
 def test_config_holds_no_base_weights_and_names_everything(bundle):
     _, path = bundle
     config = json.loads((path / CONFIG_FILE).read_text())

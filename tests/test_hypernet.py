@@ -173,3 +173,21 @@ def test_errors_name_the_fix():
         net(torch.randn(2, 384))
     with pytest.raises(T2LError, match="unknown keys"):
         HyperNet.from_config({**net.config(), "heads": 3})
+
+
+@pytest.mark.parametrize("size", ["M", "S"])
+def test_sliced_heads_equal_slicing_the_full_head_output(size):
+    """M / S multiply only the head rows A and B keep; that must equal the full output, sliced."""
+    net = build("smollm2_135m", size, init_head_weights="small", head_init_std=0.02).eval()
+    emb = torch.nn.functional.normalize(torch.randn(3, 384, generator=torch.Generator().manual_seed(1)), dim=-1)
+    spec = net.spec
+    with torch.no_grad():
+        weights, feats = net(emb), net.features(emb)
+        for j, module in enumerate(spec.target_modules):
+            out_dim, in_dim = spec.shape(module)
+            head = net.heads[module]
+            full = (feats[:, :, j] @ head.weight.t()).reshape(3, spec.num_layers, 2, spec.rank, -1)
+            torch.testing.assert_close(weights[f"{module}.A"], full[:, :, 0, :, :in_dim] + head.bias_A, rtol=0, atol=1e-6)
+            torch.testing.assert_close(weights[f"{module}.B"], full[:, :, 1, :, :out_dim].transpose(-1, -2) + head.bias_B,
+                                       rtol=0, atol=1e-6)
+            assert out_dim < full.shape[-1] or in_dim < full.shape[-1] or module == "q_proj"
