@@ -11,6 +11,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from t2l.errors import T2LError
 from t2l.tasks.registry import TaskCatalog, TaskSources
+from t2l.tasks.schema import validation_tasks
 
 log = logging.getLogger(__name__)
 DEFAULT_EVAL_SPLIT = "heldout_bbh"
@@ -173,7 +174,7 @@ def train(cfg: DictConfig) -> dict:
     loggers = make_logger_factory(cfg)
     if cfg.job == "multitask":
         tasks = [catalog.load(n) for n in names]
-        val = tasks[: int(cfg.library.multitask.val_tasks)]
+        val = validation_tasks(tasks, int(cfg.library.multitask.val_tasks), int(cfg.seed))
         path = train_multitask(library, tasks, val, model, tokenizer, budget, base.chat_template,
                                loggers("multitask") if loggers else None, trainer_kwargs)
         return {"adapter": str(path)}
@@ -235,7 +236,7 @@ def train_hypernet(cfg: DictConfig) -> dict:
         from t2l.base import load_base
 
         model, tokenizer = load_base(base)
-    val_tasks = [t for t in tasks if t.validation][:val_count] if needs_base else []
+    val_tasks = validation_tasks(tasks, val_count, int(cfg.seed)) if needs_base and val_count else []
     loggers = make_logger_factory(cfg)
     out_dir = Path(cfg.out_dir)
     bundle = train_t2l(hypernet, encoder, base, encoder_cfg, tasks, settings, out_dir, model, tokenizer, val_tasks,

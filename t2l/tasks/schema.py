@@ -118,3 +118,21 @@ def split_task(raw: RawTask, seed: int = 0, fractions: dict[str, float] | None =
         parts = split_examples(raw.name, raw.examples, seed, fractions)
     return Task(raw.name, raw.source, list(raw.descriptions), raw.metric,
                 parts["train"], parts["validation"], parts["test"], dict(raw.meta))
+
+
+def validation_tasks(tasks: list["Task"], n: int, seed: int = 0, examples: int = 16) -> list["Task"]:
+    """n tasks to validate on during training: a seeded draw from the cheaper half of the pool.
+
+    Scoring cost grows with prompt length times the number of choices (a 100-choice task with long
+    stories costs hundreds of times a yes/no one), and the alphabetically first pool tasks happen to be
+    the dearest (abstract_narrative_understanding:99_distractors): taking the first n stalled training.
+    """
+    def cost(task: "Task") -> float:
+        shown = task.validation[:examples]
+        return sum(len(ex.input) * max(1, len(ex.choices or ())) for ex in shown) / len(shown)
+
+    import random
+
+    candidates = sorted((t for t in tasks if t.validation), key=lambda t: (cost(t), t.name))
+    cheap = sorted(candidates[: max(n, len(candidates) // 2)], key=lambda t: t.name)
+    return random.Random(seed).sample(cheap, min(n, len(cheap)))
