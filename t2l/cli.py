@@ -144,7 +144,8 @@ def cmd_lorahub(args: argparse.Namespace) -> int:
     task = TaskCatalog(task_sources(cfg.data)).load(str(cfg.task))
     result = run_lorahub(task, library.training_adapters(), base, library.spec, modules=int(cfg.modules),
                          examples=int(cfg.examples), budget=int(cfg.budget), optimizer=str(cfg.optimizer),
-                         seed=int(cfg.seed), max_length=int(cfg.max_length), device=cfg.device)
+                         seed=int(cfg.seed), max_length=int(cfg.max_length), device=cfg.device,
+                         parallel=int(cfg.parallel))
     out = save_lorahub(result, library.spec, base.model_id, cfg.out)
     for name, weight in sorted(zip(result.modules, result.weights), key=lambda p: -abs(p[1])):
         print(f"{weight:>+8.3f}  {name}")

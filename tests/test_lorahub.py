@@ -112,6 +112,31 @@ def test_search_beats_the_base_model(tiny_model, tiny_library, optimizer):
 
 
 @pytest.mark.real_assets
+def test_candidates_scored_together_equal_one_by_one(tiny_model, tiny_library):
+    model, tokenizer, _ = tiny_model
+    spec, shots, library, _ = tiny_library
+    loss_of = FewShotLoss(model, tokenizer, shots, True, MAX_LENGTH)
+    stacked = stack_library(library, list(library))
+    candidates = [compose(stacked, w) for w in ([0.0, 1.0, 0.0, 0.0], [0.3, -0.5, 1.2, 0.0], [1.5, 0.0, 0.0, -1.5])]
+    together = loss_of.many(candidates, spec)
+    alone = [loss_of(c, spec) for c in candidates]
+    assert together == pytest.approx(alone, abs=1e-5) and len(set(together)) == 3
+
+
+@pytest.mark.real_assets
+def test_parallel_search_uses_the_budget_and_beats_the_base(tiny_model, tiny_library):
+    model, tokenizer, _ = tiny_model
+    spec, shots, library, helpful_loss = tiny_library
+    result = lorahub_search(model, tokenizer, shots, library, spec, chat=True, budget=22, optimizer="CMA",
+                            max_length=MAX_LENGTH, progress=False, parallel=8)
+    assert len(result.history) == 22 and result.settings["parallel"] == 8
+    assert result.loss < result.base_loss
+    with pytest.raises(T2LError, match="Cobyla is sequential"):
+        lorahub_search(model, tokenizer, shots, library, spec, chat=True, budget=4, optimizer="Cobyla",
+                       parallel=2, progress=False)
+
+
+@pytest.mark.real_assets
 def test_saved_adapter_loads_with_peft_and_matches_the_applier(tiny_model, tiny_library, tmp_path):
     from peft import PeftModel
 
