@@ -48,6 +48,8 @@ bench: assets
 	$(BIN)/python bench/t2l_sft_step.py
 	$(BIN)/python bench/generate_throughput.py
 	$(BIN)/python bench/apply_naive_vs_batched.py
+	@if [ -f outputs/library/smollm2_135m/manifest.json ]; then $(BIN)/python bench/lorahub_vs_naive.py; \
+	else echo "bench/lorahub_vs_naive.py skipped: it composes the real library; build it first (docs/library.md)"; fi
 
 clean:
 	rm -rf outputs .pytest_cache

@@ -88,8 +88,11 @@ def library_row(name: str, library, namespace: str, tasks: Sequence[Task], kind:
     loaded = {k: load_adapter_weights(library.adapter_dir(namespace, k), library.base, expect=library.spec)[0]
               for k in set(keys)}
     stats = [entries[k] for k in set(keys)]
+    # examples_seen = steps x batch (what the budget rule compares); train_pool = examples available.
     budget = {"steps": sum(int(s.get("steps", 0)) for s in stats) // len(stats),
-              "train_examples": sum(int(s.get("train_examples", 0)) for s in stats) // len(stats),
+              "examples_seen": sum(int(s.get("steps", 0)) * int(s.get("budget", {}).get("batch_size", 0))
+                                   for s in stats) // len(stats),
+              "train_pool": sum(int(s.get("train_examples", 0)) for s in stats) // len(stats),
               "train_seconds": round(sum(float(s.get("seconds", 0)) for s in stats), 1)}
     if shared:
         budget["train_tasks"] = len(entries[shared].get("tasks", []))
@@ -128,8 +131,12 @@ def t2l_rows(name: str, bundle, tasks: Sequence[Task], controls: Sequence[str] =
     from t2l.hypernet import unbatch
 
     training = bundle.training
+    settings = training.get("settings", {})
     budget = {"objective": training.get("objective"), "steps": training.get("steps"),
               "train_tasks": len(training.get("tasks", [])), "train_seconds": training.get("seconds")}
+    if training.get("objective") == "sft":  # recon sees adapters, not examples
+        budget["examples_seen"] = int(training.get("steps", 0)) * int(settings.get("tasks_per_batch", 0)) * int(
+            settings.get("samples_per_task", 0))
     real = [t.description for t in tasks]
     adapters = unbatch(bundle.generate(real))
     rows = [BenchmarkRow(name, adapters, budget=budget, descriptions=real)]
