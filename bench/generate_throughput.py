@@ -65,7 +65,10 @@ def main() -> None:
         start = time.perf_counter()
         cold = subprocess.run([sys.executable, "-c", (
             "import resource, sys; from t2l.cli import main; code = main(sys.argv[1:]); "
-            "print('PEAK_RSS_MB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024); sys.exit(code)"),
+            # VmHWM, not ru_maxrss: Linux carries the parent's ru_maxrss into a forked child, so a child
+            # started from this big process would report the parent's peak (measured: identical numbers).
+            "import re; hwm = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)); "
+            "print('PEAK_RSS_MB', hwm / 1024); sys.exit(code)"),
             "generate", f"checkpoint={bundle_dir}", "description=Answer questions about dates", f"out={tmp}/cold"],
             capture_output=True, text=True, cwd=REPO)
         cold_s = time.perf_counter() - start
