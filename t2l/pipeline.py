@@ -288,7 +288,6 @@ def run_benchmark(cfg: DictConfig) -> dict:
 
     if len(library.entries("tasks")) < int(b.min_library):
         build("library")
-        library = open_library(cfg, base)
     if b.rows.multitask and not library.has("multitask", "multitask"):
         build("multitask")
     missing = [n for n in names if not library.has("oracle", n)]
@@ -299,7 +298,8 @@ def run_benchmark(cfg: DictConfig) -> dict:
         if not (Path(row_cfg.bundle) / "t2l_config.json").is_file():
             build(row, command=list(row_cfg.build))
         bundles[row] = T2L.from_pretrained(row_cfg.bundle, base=base, lora=spec)
-    # Contamination: nothing that produced an adapter may have seen a held-out task.
+    # Contamination: nothing that produced an adapter may have seen a held-out task. Re-read the
+    # manifest: the builds above wrote it through their own Library objects.
     library = open_library(cfg, base)
     refuse_heldout(list(library.entries("tasks")), names, what="the LoRA library (retrieval, LoraHub, recon targets)")
     if library.has("multitask", "multitask"):
