@@ -1,11 +1,11 @@
-"""Per-sample LoRA: t2l.apply's batched low-rank hooks vs a naive per-sample loop vs repeat-and-bmm.
+"""Per-sample LoRA: t2l.lora.apply's batched low-rank hooks vs a naive per-sample loop vs repeat-and-bmm.
 
     python bench/apply_naive_vs_batched.py [--batch 8] [--seq 128] [--steps 3]
 
 Real SmolLM2-135M-Instruct (fp32, from the offline bundle), a batch of 8 x 128 random tokens and 8
 distinct random adapters (q/v, r8, rsLoRA), one per row; the factors require grad as if they came from a
 hypernetwork. Each step is forward + next-token CE + backward to the factors:
-  batched    : t2l.apply.apply_lora (gather per-row A/B, bmm through rank r)
+  batched    : t2l.lora.apply.apply_lora (gather per-row A/B, bmm through rank r)
   naive      : one sample at a time with W + scaling * B @ A merged in (torch.func.functional_call, the
                differentiable form of merge / forward / unmerge), gradients accumulated over the loop
   repeat-bmm : hooks that copy each row's factors along the sequence ([b * s, r, in]) and bmm per token,
@@ -61,8 +61,8 @@ class SavedBytes:
 def setup(batch: int, seq: int):
     import yaml
 
-    from t2l.base import BaseModelSpec, load_base
-    from t2l.lora import LoRASpec
+    from t2l.models.base import BaseModelSpec, load_base
+    from t2l.lora.spec import LoRASpec
 
     base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf/base_model/smollm2_135m.yaml").read_text()))
     model, _ = load_base(base)
@@ -84,7 +84,7 @@ def loss_of(logits: torch.Tensor, ids: torch.Tensor, tokens: int) -> torch.Tenso
 
 
 def merged_params(model, spec, weights, row: int) -> dict[str, torch.Tensor]:
-    from t2l.lora import MODULE_PARENT
+    from t2l.lora.spec import MODULE_PARENT
 
     params = {}
     for module in spec.target_modules:
@@ -97,7 +97,7 @@ def merged_params(model, spec, weights, row: int) -> dict[str, torch.Tensor]:
 
 def repeat_bmm_hooks(model, spec, weights) -> list:
     """Per-token copies of each row's factors, fp32 bmm: memory grows with batch x seq x r x (in + out)."""
-    from t2l.apply import find_target_linears
+    from t2l.lora.apply import find_target_linears
 
     handles = []
     for module, linears in find_target_linears(model, spec).items():
@@ -114,7 +114,7 @@ def repeat_bmm_hooks(model, spec, weights) -> list:
 
 
 def step(variant: str, model, spec, ids, weights, grad: bool, meter: SavedBytes | None = None) -> float:
-    from t2l.apply import apply_lora
+    from t2l.lora.apply import apply_lora
 
     tokens = ids.shape[0] * (ids.shape[1] - 1)
     measure = meter.forward_pass if meter is not None else nullcontext

@@ -5,7 +5,7 @@
 Same model (real SmolLM2-135M-Instruct, fp32), same prompts and choices, measured in one run:
   plain-per-choice : one forward per (prompt + choice) sequence - the textbook loop
   plain-per-example: one forward per example, its choices right-padded into one batch
-  t2l              : t2l.evaluate.score_choices (left-padded prompt batches, KV cache shared by choices)
+  t2l              : t2l.eval.scoring.score_choices (left-padded prompt batches, KV cache shared by choices)
 Predictions must be identical; the script fails otherwise. Writes bench/results/eval_throughput.json.
 """
 
@@ -49,9 +49,9 @@ def main() -> None:
     torch.manual_seed(0)
 
     from t2l.assets import require
-    from t2l.base import BaseModelSpec, load_base
-    from t2l.evaluate import score_choices
-    from t2l.prompts import build_prompt, continuation
+    from t2l.models.base import BaseModelSpec, load_base
+    from t2l.eval.scoring import score_choices
+    from t2l.tasks.prompts import build_prompt, continuation
     from t2l.tasks.registry import TaskCatalog, TaskSources
     from tests.scoring_oracle import plain_pick
     import yaml

@@ -34,10 +34,10 @@ def main() -> None:
     args = parser.parse_args()
     import yaml
 
-    from t2l.base import BaseModelSpec
-    from t2l.bundle import T2L, base_summary
-    from t2l.hypernet import HyperNet
-    from t2l.lora import LoRASpec
+    from t2l.models.base import BaseModelSpec
+    from t2l.models.bundle import T2L, base_summary
+    from t2l.models.hypernet import HyperNet
+    from t2l.lora.spec import LoRASpec
 
     base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf/base_model/smollm2_135m.yaml").read_text()))
     encoder_cfg = yaml.safe_load((REPO / "conf/encoder/minilm.yaml").read_text())
@@ -64,7 +64,7 @@ def main() -> None:
         with_files = time.perf_counter() - start
         start = time.perf_counter()
         cold = subprocess.run([sys.executable, "-c", (
-            "import resource, sys; from t2l.cli import main; code = main(sys.argv[1:]); "
+            "import resource, sys; from t2l.app.cli import main; code = main(sys.argv[1:]); "
             # VmHWM, not ru_maxrss: Linux carries the parent's ru_maxrss into a forked child, so a child
             # started from this big process would report the parent's peak (measured: identical numbers).
             "import re; hwm = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)); "

@@ -7,7 +7,7 @@ OVERRIDES are Hydra overrides of conf/lorahub.yaml (e.g. base_model=tiny_random 
 Real SmolLM2-135M-Instruct (fp32) and the real library (library.dir of conf/lorahub.yaml); the same
 modules, the same 5 training examples and the same `budget` candidate weight vectors, measured in one run:
   search: `lorahub_search` itself (Cobyla); its candidates are recorded and replayed by the two rows below
-  ours  : base loaded once, t2l.apply hooks, one batched forward per candidate, logits only where scored
+  ours  : base loaded once, t2l.lora.apply hooks, one batched forward per candidate, logits only where scored
   ours_batched: the same, --parallel candidates per forward (what `parallel=N` with a population
           optimiser such as CMA does; Cobyla, the default, is sequential)
   naive : what the public tool's loop amounts to: per candidate, wrap the base in a fresh peft LoRA model
@@ -43,8 +43,8 @@ def naive_losses(model, tokenizer, examples, stacked, spec, candidates, chat: bo
     from peft import get_peft_model, set_peft_model_state_dict
 
     from t2l.baselines.lorahub import compose
-    from t2l.lora import to_peft_config, weights_to_peft_state
-    from t2l.prompts import sft_features
+    from t2l.lora.peft_io import to_peft_config, weights_to_peft_state
+    from t2l.tasks.prompts import sft_features
 
     losses = []
     for w in candidates:
@@ -81,11 +81,11 @@ def main() -> None:
     args = parser.parse_args()
     load_before = os.getloadavg()
 
-    from t2l.base import load_base
+    from t2l.models.base import load_base
     from t2l.baselines.lorahub import (FewShotLoss, compose, few_shot_examples, lorahub_search, pick_modules,
                                        stack_library)
-    from t2l.cli import compose as compose_config
-    from t2l.lora import load_adapter_weights
+    from t2l.app.cli import compose as compose_config
+    from t2l.lora.peft_io import load_adapter_weights
     from t2l.pipeline import base_model_spec, open_library, task_sources
     from t2l.tasks.registry import TaskCatalog
 
@@ -130,7 +130,7 @@ def main() -> None:
         raise SystemExit(f"losses differ: ours vs naive by {diff:.2e}, replay vs search by {replay:.2e}")
 
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "t2l.cli", "lorahub", f"task={args.task}", f"out={tmp}/adapter",
+        cmd = [sys.executable, "-m", "t2l.app.cli", "lorahub", f"task={args.task}", f"out={tmp}/adapter",
                f"modules={modules}", f"examples={args.examples}", f"budget={args.budget}",
                f"optimizer={args.optimizer}", *args.overrides]
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}

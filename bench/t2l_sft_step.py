@@ -4,7 +4,7 @@
 
 Rows (real SmolLM2-135M-Instruct fp32, batch = 4 tasks x 2 examples, length-grouped, <= 192 tokens):
   peft-lora    : one shared peft LoRA (q/v r8), forward + backward + AdamW step
-  t2l-sft      : hypernet M generates a LoRA per task, t2l.apply.apply_lora per sample, same loss, step
+  t2l-sft      : hypernet M generates a LoRA per task, t2l.lora.apply.apply_lora per sample, same loss, step
   naive-loop   : the same T2L step, but each sample runs alone (batch 1) with its own adapter
 One warm-up step each is excluded. Writes bench/results/t2l_sft_step.json.
 """
@@ -31,14 +31,15 @@ def main() -> None:
     import yaml
     from peft import get_peft_model
 
-    from t2l.apply import apply_lora
+    from t2l.lora.apply import apply_lora
     from t2l.assets import require
-    from t2l.base import BaseModelSpec, load_base
-    from t2l.batching import TaskBalancedBatches, task_batch
-    from t2l.encoder import TaskEncoder
-    from t2l.hypernet import HyperNet
-    from t2l.lora import LoRASpec, to_peft_config
-    from t2l.prompts import sft_features
+    from t2l.models.base import BaseModelSpec, load_base
+    from t2l.tasks.batching import TaskBalancedBatches, task_batch
+    from t2l.models.encoder import TaskEncoder
+    from t2l.models.hypernet import HyperNet
+    from t2l.lora.spec import LoRASpec
+    from t2l.lora.peft_io import to_peft_config
+    from t2l.tasks.prompts import sft_features
     from t2l.tasks.registry import TaskCatalog, TaskSources
 
     base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf/base_model/smollm2_135m.yaml").read_text()))

@@ -27,7 +27,7 @@ from typing import Callable
 from tqdm.auto import tqdm
 
 from t2l.errors import T2LError
-from t2l.files import atomic_directory, atomic_write_json
+from t2l.io import atomic_directory, atomic_write_json
 
 log = logging.getLogger(__name__)
 

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
-import yaml
+
+from tests.helpers.specs import base_spec
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture(autouse=True)
@@ -28,16 +25,10 @@ def one_thread():
     torch.set_num_threads(before)
 
 
-def base_spec(name: str):
-    from t2l.base import BaseModelSpec
-
-    return BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf" / "base_model" / f"{name}.yaml").read_text()))
-
-
 @pytest.fixture(scope="session")
 def tiny_model():
     """(model, tokenizer, spec) of the seeded tiny random Llama; the tokenizer is SmolLM2's real one."""
-    from t2l.base import load_base
+    from t2l.models.base import load_base
 
     spec = base_spec("tiny_random")
     model, tokenizer = load_base(spec)
@@ -47,7 +38,7 @@ def tiny_model():
 @pytest.fixture(scope="session")
 def smollm2():
     """(model, tokenizer, spec) of the real SmolLM2-135M-Instruct from the offline bundle."""
-    from t2l.base import load_base
+    from t2l.models.base import load_base
 
     spec = base_spec("smollm2_135m")
     model, tokenizer = load_base(spec)

@@ -31,12 +31,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from t2l.apply import apply_lora
-from t2l.batching import pad_batch
 from t2l.errors import T2LError
-from t2l.files import atomic_write_json
-from t2l.lora import LoRASpec, LoRAWeights, load_adapter_weights, save_adapter
-from t2l.prompts import sft_features
+from t2l.io import atomic_write_json
+from t2l.lora.apply import apply_lora
+from t2l.lora.peft_io import load_adapter_weights, save_adapter
+from t2l.lora.spec import LoRASpec, LoRAWeights
+from t2l.tasks.batching import pad_batch
+from t2l.tasks.prompts import sft_features
 from t2l.tasks.schema import Example, Task
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,18 @@ DEFAULT_OPTIMIZER = "Cobyla"
 # barely moved at 20 dims).
 OPTIMIZERS = ("Cobyla", "CMA", "DiagonalCMA", "OnePlusOne", "TwoPointsDE", "PSO")
 LORAHUB_FILE = "lorahub.json"
+
+
+@dataclass
+class LoraHubSettings:
+    """The search (conf/lorahub.yaml for `t2l lorahub`, benchmark.lorahub for the benchmark row)."""
+
+    modules: int = 20            # library adapters to compose, drawn with the seed from the tasks namespace
+    examples: int = 5            # the first N examples of the task's train split
+    budget: int = 40             # objective evaluations (one batched forward each)
+    optimizer: str = DEFAULT_OPTIMIZER   # Cobyla | CMA | DiagonalCMA | OnePlusOne | TwoPointsDE | PSO (NGOpt refused)
+    parallel: int = 1            # candidates scored per forward (a population optimizer, e.g. CMA; pays on a GPU)
+    max_length: int = 192        # truncation of the examples: the library adapters' library.budget.max_length
 
 
 @dataclass
@@ -227,10 +240,11 @@ def few_shot_examples(task: Task, n: int) -> list[Example]:
     return list(task.train[:n])
 
 
-def run_lorahub(task: Task, adapters: Mapping[str, Path], base, spec: LoRASpec, *, modules: int = 20,
-                examples: int = 5, budget: int = 40, optimizer: str = DEFAULT_OPTIMIZER, seed: int = 0,
-                max_length: int = 192, model=None, tokenizer=None, device: str = "cpu",
-                progress: bool = True, parallel: int = 1) -> LoraHubResult:
+def run_lorahub(task: Task, adapters: Mapping[str, Path], base, spec: LoRASpec, *,
+                modules: int = LoraHubSettings.modules, examples: int = LoraHubSettings.examples,
+                budget: int = LoraHubSettings.budget, optimizer: str = LoraHubSettings.optimizer, seed: int = 0,
+                max_length: int = LoraHubSettings.max_length, model=None, tokenizer=None, device: str = "cpu",
+                progress: bool = True, parallel: int = LoraHubSettings.parallel) -> LoraHubResult:
     """`t2l lorahub`: pick modules from `adapters` ({task: adapter dir}), load them, search.
 
     Everything that can be wrong is checked before the base model loads (pass model/tokenizer to reuse
@@ -241,7 +255,7 @@ def run_lorahub(task: Task, adapters: Mapping[str, Path], base, spec: LoRASpec, 
     make_optimizer(optimizer, len(names), budget, seed, parallel)
     library = {n: load_adapter_weights(adapters[n], base, expect=spec)[0] for n in names}
     if model is None:
-        from t2l.base import load_base
+        from t2l.models.base import load_base
 
         model, tokenizer = load_base(base, device)
     result = lorahub_search(model, tokenizer, shots, library, spec, chat=base.chat_template, budget=budget,

@@ -23,10 +23,11 @@ from typing import Iterable, Sequence
 import torch
 import torch.nn.functional as F
 
-from t2l.encoder import TaskEncoder
 from t2l.errors import T2LError
-from t2l.library import Library
-from t2l.lora import LoRAWeights, load_adapter_weights
+from t2l.lora.library import Library
+from t2l.lora.peft_io import load_adapter_weights
+from t2l.lora.spec import LoRAWeights
+from t2l.models.encoder import TaskEncoder
 
 
 @dataclass

@@ -9,12 +9,12 @@ own defaults, so a prompt reads as the task's authors wrote it.
 
 from __future__ import annotations
 
-import json
 import logging
 from functools import lru_cache
 from pathlib import Path
 
 from t2l.errors import T2LError
+from t2l.io import read_json
 from t2l.tasks.schema import Example, RawTask
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def task_path(root: Path, name: str) -> Path:
 def _index_cached(root: str) -> dict[str, dict]:
     index_file = Path(root) / "index.json"
     if index_file.is_file():
-        return json.loads(index_file.read_text())
+        return read_json(index_file, "re-run `t2l assets`")
     # A directory without an index (e.g. a hand-made fixture): list the files, parse lazily.
     tasks_dir = Path(root) / "benchmark_tasks"
     return {":".join(p.parent.relative_to(tasks_dir).parts): {"path": str(p.relative_to(tasks_dir))}
@@ -50,11 +50,7 @@ def bigbench_index(root: str | Path) -> dict[str, dict]:
 
 
 def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise T2LError(f"malformed JSON in {path} at line {err.lineno}, column {err.colno}: {err.msg}; "
-                       "fix the file or re-run `t2l assets`") from err
+    return read_json(path, "fix the file or re-run `t2l assets`")
 
 
 def _metric(task: dict, n_mc: int, n_gen: int) -> str | None:

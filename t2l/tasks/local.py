@@ -18,16 +18,12 @@ import json
 from pathlib import Path
 
 from t2l.errors import T2LError
+from t2l.io import json_error, parse_json_line
 from t2l.tasks.schema import Example, RawTask
 
 SOURCE = "local"
 EXAMPLE_FORMS = ('{"input": ..., "target": "..."}, {"input": ..., "targets": [...]} or '
                  '{"input": ..., "choices": [...], "answer": <index>}')
-
-
-def _malformed(path: Path, err: json.JSONDecodeError, line: int | None = None) -> T2LError:
-    line = err.lineno if line is None else line
-    return T2LError(f"{path}: malformed JSON at line {line}, column {err.colno}: {err.msg}; fix that line")
 
 
 def _is_index(value) -> bool:
@@ -137,10 +133,7 @@ def _load_jsonl(path: Path, text: str) -> list[_TaskBuilder]:
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue  # blank lines (e.g. a trailing newline pair) are harmless
-        try:
-            records.append((json.loads(line), f"{path}, line {lineno}"))
-        except json.JSONDecodeError as err:
-            raise _malformed(path, err, line=lineno) from err
+        records.append((parse_json_line(line, path, lineno), f"{path}, line {lineno}"))
     return _group_records(path, records)
 
 
@@ -174,7 +167,7 @@ def _load_json(path: Path, text: str) -> list[_TaskBuilder]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise _malformed(path, err) from err
+        raise json_error(path, err, "fix that line") from None
     if isinstance(data, dict):
         if "examples" not in data:
             raise T2LError(f"{path}: a JSON object must be a task with an 'examples' list; "

@@ -8,12 +8,12 @@
 from __future__ import annotations
 
 import difflib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from t2l.errors import T2LError
+from t2l.io import parse_json_line
 from t2l.tasks.schema import RawTask, Task, split_task
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
@@ -21,6 +21,13 @@ REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
 @dataclass
 class TaskSources:
+    """Where tasks come from and how they split (conf/data/*.yaml). `t2l tasks` lists what they hold.
+
+    descriptions_dir: *.jsonl banks that extend or replace descriptions; splits_dir: named task lists.
+    exclude / exclude_file always win over inclusion. The example split depends only on
+    (seed, task, example text); examples longer than max_input_chars are skipped, counted and logged.
+    """
+
     bigbench_dir: str | None = None
     sni: list[str] = field(default_factory=list)          # task JSON files, dirs of them, or per-task dataset dirs
     local_files: list[str] = field(default_factory=list)  # user .json / .jsonl
@@ -29,6 +36,8 @@ class TaskSources:
     seed: int = 0
     fractions: dict[str, float] | None = None
     max_input_chars: int = 4000
+    exclude: list[str] = field(default_factory=list)
+    exclude_file: str | None = None
 
 
 def read_name_list(path: Path) -> list[str]:
@@ -41,17 +50,14 @@ def read_name_list(path: Path) -> list[str]:
     return names
 
 
-def read_descriptions(directory: Path) -> dict[str, tuple[list[str], bool]]:
+def read_description_banks(directory: Path) -> dict[str, tuple[list[str], bool]]:
     """`*.jsonl` lines `{"task": ..., "descriptions": [...], "replace": false}` -> task -> (texts, replace)."""
     found: dict[str, tuple[list[str], bool]] = {}
     for path in sorted(directory.glob("*.jsonl")) if directory.is_dir() else []:
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise T2LError(f"malformed JSON in {path} line {lineno}, column {err.colno}: {err.msg}") from err
+            row = parse_json_line(line, path, lineno)
             texts = row.get("descriptions") if isinstance(row, dict) else None
             if not isinstance(row, dict) or not isinstance(row.get("task"), str) or not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
                 raise T2LError(f"{path} line {lineno}: expected {{\"task\": str, \"descriptions\": [str, ...]}}")
@@ -67,7 +73,7 @@ class TaskCatalog:
         self._index_bigbench()
         self._index_sni()
         self._index_local()
-        self._extra_descriptions = read_descriptions(Path(sources.descriptions_dir)) if sources.descriptions_dir else {}
+        self._extra_descriptions = read_description_banks(Path(sources.descriptions_dir)) if sources.descriptions_dir else {}
 
     # -- indexing: cheap, no task file is parsed here except small user files ----------------------
     def _add(self, name: str, loader: Callable[[], RawTask], origin: str) -> None:
@@ -132,8 +138,13 @@ class TaskCatalog:
         return read_name_list(path)
 
     def select(self, tasks: Iterable[str] | None = None, split: str | None = None,
-               exclude: Iterable[str] = (), exclude_file: str | None = None) -> list[str]:
-        """Task names from an explicit list or a named split, minus exclusions (exclusion always wins)."""
+               exclude: Iterable[str] | None = None, exclude_file: str | None = None) -> list[str]:
+        """Task names from an explicit list or a named split, minus exclusions (exclusion always wins).
+
+        exclude / exclude_file default to the sources' own (data.exclude / data.exclude_file).
+        """
+        exclude = self.sources.exclude if exclude is None else exclude
+        exclude_file = exclude_file or self.sources.exclude_file
         if tasks:
             names = list(tasks)
         elif split:

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from t2l.errors import T2LError
+from t2l.io import json_error
 from t2l.tasks.schema import Example, RawTask
 
 SOURCE = "sni"
@@ -54,8 +55,7 @@ def _read_json(path: Path):
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        raise T2LError(f"{path}: malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}; "
-                       f"fix the file (a fresh copy from natural-instructions/tasks is valid)") from err
+        raise json_error(path, err, "fix the file (a fresh copy from natural-instructions/tasks is valid)") from None
 
 
 # --------------------------------------------------------------------------- natural-instructions
@@ -172,7 +172,9 @@ def _json_error_location(path: Path) -> str:
 
 def _load_rows(files: list[Path]):
     """Rows of one split through Hugging Face `datasets` (local files only, nothing downloaded)."""
-    from datasets import load_dataset  # heavy import: only pay for it when this layout is used
+    from datasets import (
+        load_dataset,  # heavy import: only pay for it when this layout is used
+    )
 
     builder = "parquet" if files[0].suffix == ".parquet" else "json"
     try:

@@ -1,0 +1,12 @@
+"""The application layer: the only code that reads Hydra / OmegaConf config.
+
+- `config`     structured-config schemas (the dataclasses below this layer), compose, cfg -> objects,
+               one-line errors for unknown keys, groups and jobs
+- `jobs`       the JOBS registry behind `python train.py experiment=...` (library, multitask, oracle, t2l, benchmark)
+- `evaluate`   `t2l eval`: base / ICL / peft adapters / a T2L bundle + controls, through eval.rows
+- `benchmark`  the held-out benchmark: reads artifacts, builds the missing ones through the job functions
+- `generate`   `t2l generate`: descriptions -> peft adapter directories
+- `cli`        the `t2l` command
+
+May import everything in t2l. Nothing in t2l imports it (train.py and the console script do).
+"""

@@ -1,0 +1,243 @@
+"""`python train.py experiment=benchmark`: every row on held-out tasks, from artifacts on disk.
+
+The benchmark reads the library (task LoRAs, the multi-task LoRA, oracle LoRAs) from `library.dir`
+and T2L bundles from `benchmark.t2l.<row>.run_dir`/hypernet. What is missing is built first, when
+`benchmark.build.missing` is true, by the same job functions train.py runs (t2l.app.jobs), with
+structured arguments; each build prints the equivalent train.py command. Then one base model scores
+every row through t2l.eval.rows, and results.json + the report are written.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from omegaconf import DictConfig, OmegaConf
+
+from t2l.baselines.lorahub import LoraHubSettings
+from t2l.errors import T2LError
+from t2l.eval.rows import BenchmarkRow
+from t2l.eval.scoring import EvalSettings
+from t2l.tasks.heldout import HELDOUT_SPLIT, refuse_heldout
+from t2l.tasks.schema import Task
+
+# The CPU library: 12 BIG-bench training tasks whose LoRAs train in ~25 min on 2 cores (docs/library.md).
+CPU_LIBRARY_TASKS = ["strategyqa", "implicatures", "hindu_knowledge", "misconceptions", "anachronisms", "social_iqa",
+                     "logical_fallacy_detection", "metaphor_boolean", "intent_recognition", "social_support",
+                     "winowhy", "epistemic_reasoning"]
+
+
+@dataclass
+class T2LBuild:
+    """How to train a T2L row's bundle when it is missing: objective kind + overrides of its dataclasses."""
+
+    objective: str = "sft"                                  # sft | recon (t2l.training.hypernet.OBJECTIVES)
+    settings: dict[str, Any] = field(default_factory=dict)  # overrides of SFTObjective / ReconObjective
+    hypernet: dict[str, Any] = field(default_factory=dict)  # overrides of HyperNetConfig
+    split: str = "bigbench_train"                           # the training tasks
+
+
+@dataclass
+class T2LRow:
+    run_dir: str = "outputs/t2l_sft"   # the bundle is run_dir/hypernet; checkpoints in run_dir/ckpt
+    build: T2LBuild = field(default_factory=T2LBuild)
+
+
+def _default_t2l_rows() -> dict[str, T2LRow]:
+    return {
+        # CPU budget: 100 steps x 8 examples (about 12 min here); heads at 3e-5, the trunk faster.
+        "t2l_sft_M": T2LRow("outputs/t2l_sft", T2LBuild("sft", {"max_steps": 100, "val_tasks": 0,
+                                                                "max_train_examples": 64, "lr": 1.0e-4,
+                                                                "head_lr": 3.0e-5})),
+        "t2l_recon": T2LRow("outputs/t2l_recon", T2LBuild("recon", {}, {"init_head_weights": "small"})),
+    }
+
+
+@dataclass
+class LibraryBuild:
+    missing: bool = True                 # build what is missing; false: stop and name the command instead
+    min_library: int = 10                # fewer task adapters than this: train the library first
+    library_tasks: list[str] = field(default_factory=lambda: list(CPU_LIBRARY_TASKS))
+    # Same number of training examples as the T2L-SFT row: 200 steps x batch 4 = 100 x 8.
+    multitask: dict[str, Any] = field(default_factory=lambda: {"max_steps": 200, "val_every": 100,
+                                                               "max_train_examples": 64})
+    multitask_split: str = "bigbench_train"
+
+
+@dataclass
+class BenchmarkRows:
+    multitask: bool = True
+    retrieval: bool = True
+    lorahub: bool = True
+    oracle: bool = True
+
+
+@dataclass
+class BenchmarkConfig:
+    """`benchmark.*` (conf/experiment/benchmark.yaml selects the tasks; everything else defaults here)."""
+
+    out: str = "outputs/benchmark"       # results.json + predictions.jsonl
+    report: str | None = "docs/results.md"   # t2l report of the results (null: skip)
+    plots: str | None = "docs/plots"
+    limit: int | None = 40               # test examples per task (null: all)
+    eval_split: str = EvalSettings.split
+    batch_size: int = EvalSettings.batch_size
+    max_new_tokens: int = EvalSettings.max_new_tokens
+    shots: int = 3                       # in-context rows (base and the primary T2L row)
+    retrieval_k: int = 3
+    lorahub: LoraHubSettings = field(default_factory=lambda: LoraHubSettings(modules=12))  # the CPU library's size
+    rows: BenchmarkRows = field(default_factory=BenchmarkRows)
+    primary: str = "t2l_sft_M"           # the T2L row that also gets +ICL and the control descriptions
+    controls: list[str] = field(default_factory=lambda: ["random", "wrong", "generic"])
+    t2l: dict[str, T2LRow] = field(default_factory=_default_t2l_rows)
+    build: LibraryBuild = field(default_factory=LibraryBuild)
+
+
+def _command(experiment: str, changes: dict[str, Any], extra: Sequence[str] = ()) -> str:
+    parts = [f"experiment={experiment}", *extra]
+    for key, value in changes.items():
+        shown = f"[{','.join(map(str, value))}]" if isinstance(value, (list, tuple)) else value
+        parts.append(f"{key}={shown}")
+    return "python train.py " + " ".join(parts)
+
+
+def build_missing(ctx, config: BenchmarkConfig, names: list[str], budget, multitask_val_tasks: int) -> None:
+    """Train what the rows need and the disk lacks, through the job functions (never train.py's dispatch)."""
+    from t2l.app.config import objective_settings, settings_of
+    from t2l.app.jobs import (
+        budget_overrides,
+        train_hypernet_job,
+        train_library_job,
+        train_multitask_job,
+    )
+    from t2l.models.hypernet import HyperNetConfig
+
+    build = config.build
+    todo = []
+    library = ctx.library()
+    if len(library.entries("tasks")) < build.min_library:
+        todo.append((_command("library", {"tasks": build.library_tasks}),
+                     lambda: train_library_job(ctx, list(build.library_tasks), budget)))
+    if config.rows.multitask and not library.has("multitask", "multitask"):
+        pool = ctx.catalog.select(split=build.multitask_split)
+        todo.append((_command("multitask", {f"library.budget.{k}": v for k, v in build.multitask.items()}),
+                     lambda: train_multitask_job(ctx, pool, budget_overrides(budget, dict(build.multitask)),
+                                                 multitask_val_tasks)))
+    missing = [n for n in names if not library.has("oracle", n)]
+    if config.rows.oracle and missing:
+        todo.append((_command("oracle", {"tasks": missing}),
+                     lambda: train_library_job(ctx, missing, budget, namespace="oracle")))
+    for row, spec in config.t2l.items():
+        run_dir = Path(spec.run_dir)
+        if (run_dir / "hypernet" / "t2l_config.json").is_file():
+            continue
+        settings = objective_settings({"objective": spec.build.objective, "seed": ctx.seed, **spec.build.settings})
+        options = settings_of(dict(spec.build.hypernet), HyperNetConfig)
+        experiment = f"t2l_{spec.build.objective}"
+        changes = {**{f"objective.{k}": v for k, v in spec.build.settings.items()},
+                   **{f"hypernet.{k}": v for k, v in spec.build.hypernet.items()}}
+        train_names = ctx.catalog.select(split=spec.build.split)
+        todo.append((_command(experiment, changes, [f"out_dir={run_dir}"]),
+                     lambda s=settings, o=options, d=run_dir, r=row, t=train_names:
+                     train_hypernet_job(ctx, t, s, o, d, r)))
+    if todo and not build.missing:
+        raise T2LError("the benchmark is missing artifacts; build them with:\n  "
+                       + "\n  ".join(command for command, _ in todo) + "\n(or set benchmark.build.missing=true)")
+    for command, job in todo:
+        print(f"benchmark: building: {command}")
+        job()
+
+
+def retrieval_rows(index, tasks: Sequence[Task], k: int) -> list[BenchmarkRow]:
+    """Top-1 retrieved library adapter, and the uniform mean of the top-k (LoraRetriever-style)."""
+    hits = [index.retrieve(t.description, k=k, task=t.name) for t in tasks]
+    detail = {"retrieved": {t.name: dict(zip(h.tasks, [round(s, 4) for s in h.similarities])) for t, h in zip(tasks, hits)}}
+    budget = {"library_adapters": len(index.names)}
+    return [BenchmarkRow("retrieval", [h.top1 for h in hits], budget={**budget, "k": 1}, detail=detail),
+            BenchmarkRow(f"retrieval_top{k}", [h.mixture for h in hits], budget={**budget, "k": k})]
+
+
+def lorahub_row(tasks: Sequence[Task], adapters, base, spec, model, tokenizer, settings: LoraHubSettings,
+                seed: int) -> BenchmarkRow:
+    """LoraHub per task: `examples` of its train split, `budget` evaluations, `modules` library LoRAs."""
+    from dataclasses import asdict
+
+    from t2l.baselines.lorahub import run_lorahub
+
+    results = [run_lorahub(t, adapters, base, spec, **asdict(settings), seed=seed, model=model, tokenizer=tokenizer,
+                           progress=False) for t in tasks]
+    detail = {"lorahub": {t.name: {"loss": round(r.loss, 4), "base_loss": round(r.base_loss, 4),
+                                   "weights": dict(zip(r.modules, [round(w, 3) for w in r.weights]))}
+                          for t, r in zip(tasks, results)}}
+    return BenchmarkRow("lorahub", [r.lora for r in results], detail=detail, budget={
+        "modules": settings.modules, "examples": settings.examples, "evaluations": settings.budget,
+        "optimizer": settings.optimizer, "search_seconds": round(sum(r.seconds for r in results), 1)})
+
+
+def benchmark_job(cfg: DictConfig) -> dict:
+    """Build what is missing, refuse contamination, score every row, write results and the report."""
+    from t2l.app.config import select_tasks, settings_of, to_object
+    from t2l.app.evaluate import print_rows, write_results
+    from t2l.app.jobs import run_context
+    from t2l.baselines.retrieval import RetrievalIndex
+    from t2l.eval.report import write_report
+    from t2l.eval.rows import evaluate_rows, library_row, t2l_rows
+    from t2l.models.base import load_base
+    from t2l.models.bundle import T2L
+    from t2l.models.encoder import TaskEncoder
+    from t2l.training.lora_library import LoRATrainBudget
+
+    start = time.perf_counter()
+    config: BenchmarkConfig = to_object(cfg.benchmark)
+    ctx = run_context(cfg)
+    names = select_tasks(cfg, ctx.catalog, HELDOUT_SPLIT)
+    outside = [n for n in names if n not in ctx.heldout()]
+    if outside:
+        raise T2LError(f"benchmark tasks must be held-out ({HELDOUT_SPLIT}); {outside[:5]} are not")
+    tasks = [ctx.catalog.load(n) for n in names]
+    build_missing(ctx, config, names, settings_of(cfg.library.budget, LoRATrainBudget),
+                  int(cfg.library.multitask.val_tasks))
+
+    # Contamination: nothing that produced an adapter may have seen a held-out task.
+    library = ctx.library()
+    bundles = {row: T2L.from_pretrained(Path(spec.run_dir) / "hypernet", base=ctx.base, lora=ctx.spec)
+               for row, spec in config.t2l.items()}
+    refuse_heldout(list(library.entries("tasks")), names, what="the LoRA library (retrieval, LoraHub, recon targets)")
+    if library.has("multitask", "multitask"):
+        refuse_heldout(list(library.entries("multitask")["multitask"].get("tasks", [])), names, what="the multi-task LoRA")
+    for row, bundle in bundles.items():
+        refuse_heldout(list(bundle.training.get("tasks", [])), names, what=f"T2L bundle '{row}'")
+
+    model, tokenizer = load_base(ctx.base, ctx.device)
+    shots = config.shots
+    rows = [BenchmarkRow("base"), BenchmarkRow(f"icl_{shots}shot", shots=shots, budget={"shots": shots})]
+    if config.rows.multitask:
+        rows.append(library_row("multitask", library, "multitask", tasks, shared="multitask"))
+    if config.rows.retrieval:
+        rows += retrieval_rows(RetrievalIndex(library, TaskEncoder.from_config(ctx.encoder_config)), tasks,
+                               config.retrieval_k)
+    if config.rows.lorahub:
+        rows.append(lorahub_row(tasks, library.training_adapters(), ctx.base, ctx.spec, model, tokenizer,
+                                config.lorahub, ctx.seed))
+    for row, bundle in bundles.items():
+        primary = row == config.primary
+        rows += t2l_rows(row, bundle, tasks, list(config.controls) if primary else [], shots if primary else 0,
+                         ctx.seed)
+    if config.rows.oracle:
+        rows.append(library_row("oracle", library, "oracle", tasks, kind="upper_bound", detail={"bound": "oracle"}))
+    settings = EvalSettings(chat=ctx.base.chat_template, limit=config.limit, split=config.eval_split,
+                            batch_size=config.batch_size, max_new_tokens=config.max_new_tokens, progress=False)
+    results, predictions = evaluate_rows(model, tokenizer, tasks, rows, ctx.spec, settings)
+    head = results["methods"][config.primary] if config.primary in results["methods"] else results["methods"]["base"]
+    results = {"tasks": head["tasks"], "average": head["average"], **results,
+               "config": OmegaConf.to_container(cfg, resolve=True), "seconds": round(time.perf_counter() - start, 1)}
+    out = Path(config.out)
+    write_results(out, results, predictions)
+    print_rows(results)
+    if config.report:
+        write_report([out / "results.json"], out=config.report, plots=config.plots,
+                     command=f"python train.py experiment=benchmark (results: {out / 'results.json'})")
+        print(f"wrote {config.report}")
+    return {"results": str(out / "results.json"), "average": {k: v["average"] for k, v in results["methods"].items()}}

@@ -1,0 +1,261 @@
+"""`t2l` command line. Subcommands take the same Hydra overrides as train.py (compose API).
+
+    t2l assets [--check]                       prepare / check the offline bundle in $T2L_HOME
+    t2l tasks [split=NAME] [data.sni=[...]]    list tasks the configured sources hold
+    t2l eval tasks=[a,b] limit=50 out=DIR      score base model / ICL / peft adapters
+    t2l library ls | import DIR...             the per-task LoRA library (see train.py)
+    t2l generate checkpoint=B description=".." out=DIR   adapters from descriptions
+    t2l lorahub task=NAME out=DIR [modules=20 budget=40]  LoraHub baseline: compose library LoRAs
+    t2l params base_model=mistral_7b_instruct_v02 hypernet=L   trainable parameter count
+    t2l report RESULTS.json... [out=docs/results.md] [plots=docs/plots]   markdown table + PNG plots
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from t2l.errors import T2LError
+
+# Keys whose values are free text (descriptions people type): passed as plain strings, never parsed by
+# Hydra, so commas, quotes, '=', ':', brackets and newlines arrive as typed. A value that is a whole
+# Hydra list (`[first, second]`) is still a list.
+FREE_TEXT = {"generate": ("description",)}
+
+
+def split_free_text(config_name: str, overrides: list[str]) -> tuple[list[str], dict[str, object]]:
+    """(overrides for Hydra, {key: value} set verbatim after composing)."""
+    keys = FREE_TEXT.get(config_name, ())
+    hydra_overrides, verbatim = [], {}
+    for override in overrides:
+        key, eq, value = override.partition("=")
+        if eq and key in keys:
+            stripped = value.strip()
+            if stripped.startswith("[") and stripped.endswith("]") and "\n" not in stripped:
+                hydra_overrides.append(override)   # a Hydra list of descriptions
+            else:
+                if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                    value = value[1:-1]  # Hydra's quoting ('...') still works; the quotes are not part of the text
+                verbatim.setdefault(key, []).append(value)
+        else:
+            hydra_overrides.append(override)
+    return hydra_overrides, {k: v[0] if len(v) == 1 else v for k, v in verbatim.items()}
+
+
+def compose(config_name: str, overrides: list[str], verbatim: dict | None = None):
+    """conf/<config_name>.yaml + overrides (free-text keys taken verbatim); errors are one-line T2LErrors."""
+    from omegaconf import OmegaConf
+
+    from t2l.app.config import compose as compose_config
+
+    hydra_overrides, free = split_free_text(config_name, overrides)
+    cfg = compose_config(config_name, hydra_overrides)
+    for key, value in {**free, **(verbatim or {})}.items():
+        OmegaConf.update(cfg, key, value, merge=False)
+    return cfg
+
+
+def cmd_assets(args: argparse.Namespace) -> int:
+    from t2l import assets
+
+    if args.check:
+        status = assets.check()
+        for name, present in status.items():
+            print(f"{'present' if present else 'MISSING':>8}  {name:<24} {assets.asset_dir(name)}")
+        if not all(status.values()):
+            print("some assets are missing; run `t2l assets`", file=sys.stderr)
+            return 1
+        return 0
+    timings = assets.prepare()
+    for name, seconds in timings.items():
+        print(f"{name:<24} ready ({seconds:.1f} s)  {assets.asset_dir(name)}")
+    return 0
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from t2l.app.config import select_tasks, task_catalog
+
+    cfg = compose("eval", args.overrides)
+    catalog = task_catalog(cfg)
+    names = select_tasks(cfg, catalog) if cfg.tasks or cfg.split else catalog.names()
+    for name in names:
+        print(name)
+    print(f"{len(names)} tasks", file=sys.stderr)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from t2l.app.evaluate import evaluate_job
+
+    evaluate_job(compose("eval", args.overrides))
+    return 0
+
+
+def cmd_library(args: argparse.Namespace) -> int:
+    from t2l.app.config import base_model_spec, lora_spec
+    from t2l.lora.library import Library
+
+    paths = [a for a in args.rest if "=" not in a]
+    cfg = compose("train", [a for a in args.rest if "=" in a])
+    base = base_model_spec(cfg)
+    library = Library(cfg.library.dir, base, lora_spec(cfg, base))
+    if args.action == "ls":
+        print(f"library {library.root} ({library.base.model_id})")
+        print(f"{'namespace':<10} {'task':<44} {'before':>7} {'after':>7} {'gain':>7} {'steps':>6} {'time s':>7}")
+        for namespace in ("tasks", "multitask", "oracle"):
+            for name, e in sorted(library.entries(namespace).items()):
+                nums = [f"{e[k]:>7.3f}" if k in e else f"{'-':>7}" for k in ("val_before", "val_after", "val_gain")]
+                print(f"{namespace:<10} {name:<44} {' '.join(nums)} {e.get('steps', '-'):>6} {e.get('seconds', '-'):>7}")
+        return 0
+    if args.action == "rm":
+        if not paths:
+            raise T2LError("t2l library rm needs task names: t2l library rm TASK [TASK...] [--namespace tasks]")
+        for name in paths:
+            if name not in library.entries(args.namespace):
+                raise T2LError(f"'{name}' is not in the library's {args.namespace} namespace; see `t2l library ls`")
+            library.remove(args.namespace, name)
+            print(f"removed {args.namespace}/{name}")
+        return 0
+    if not paths:
+        raise T2LError("t2l library import needs adapter directories: t2l library import DIR [DIR...]")
+    for path in paths:
+        name = args.task or Path(path).name
+        descriptions = [args.description] if args.description else [name.replace("_", " ")]
+        print(f"imported {name} -> {library.import_adapter(path, name, descriptions)}")
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from omegaconf import OmegaConf
+
+    from t2l.app.generate import descriptions_from_args, write_adapters
+
+    cfg = compose("generate", args.overrides)
+    description = cfg.description
+    if description is not None and not isinstance(description, str):
+        description = OmegaConf.to_container(description)
+    if args.description:  # --description TEXT (repeatable): always plain text
+        description = ([] if description is None else [description] if isinstance(description, str)
+                       else list(description)) + list(args.description)
+    write_adapters(cfg.checkpoint, descriptions_from_args(description, cfg.descriptions_file), cfg.out,
+                   int(cfg.batch_size), str(cfg.precision))
+    return 0
+
+
+def cmd_lorahub(args: argparse.Namespace) -> int:
+    from t2l.app.config import base_model_spec, lora_spec, resolve_device, task_catalog
+    from t2l.baselines.lorahub import run_lorahub, save_lorahub
+    from t2l.lora.library import Library
+
+    cfg = compose("lorahub", args.overrides)
+    if not cfg.task or not cfg.out:
+        raise T2LError("t2l lorahub needs task=NAME and out=DIR, e.g. t2l lorahub task=navigate out=outputs/lorahub/navigate")
+    base = base_model_spec(cfg)
+    library = Library(cfg.library.dir, base, lora_spec(cfg, base))
+    task = task_catalog(cfg).load(str(cfg.task))
+    result = run_lorahub(task, library.training_adapters(), base, library.spec, modules=int(cfg.modules),
+                         examples=int(cfg.examples), budget=int(cfg.budget), optimizer=str(cfg.optimizer),
+                         seed=int(cfg.seed), max_length=int(cfg.max_length), device=resolve_device(str(cfg.device)),
+                         parallel=int(cfg.parallel))
+    out = save_lorahub(result, library.spec, base.model_id, cfg.out)
+    for name, weight in sorted(zip(result.modules, result.weights), key=lambda p: -abs(p[1])):
+        print(f"{weight:>+8.3f}  {name}")
+    print(f"loss {result.base_loss:.4f} (base) -> {result.loss:.4f} in {len(result.history)} evaluations, "
+          f"{result.seconds:.1f} s; wrote {out}")
+    return 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    from omegaconf import OmegaConf
+
+    from t2l.app.config import base_model_spec
+    from t2l.models.hypernet import hypernet_param_count
+
+    cfg = compose("train", args.overrides)
+    h = OmegaConf.to_container(cfg.hypernet, resolve=True)
+    count = hypernet_param_count(base_model_spec(cfg), OmegaConf.to_container(cfg.lora, resolve=True),
+                                 int(cfg.encoder.dim), h.pop("size"), **h)
+    print(f"base_model: {cfg.base_model.model_id}  hypernet: {cfg.hypernet.size}  encoder_dim: {cfg.encoder.dim}")
+    print(f"trainable_params: {count}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import shlex
+
+    from t2l.eval.report import write_report
+
+    # key=value like the Hydra subcommands, but parsed here: a report needs no config composition.
+    options = {"out": "docs/results.md", "plots": "docs/plots"}
+    paths = []
+    for arg in args.args:
+        key, eq, value = arg.partition("=")
+        if not eq:
+            paths.append(arg)
+        elif key in options:
+            options[key] = value
+        else:
+            raise T2LError(f"unknown report option '{key}'; use out=FILE.md and plots=DIR (plots=none to skip)")
+    plots = None if options["plots"].lower() in ("", "none", "null") else options["plots"]
+    written = write_report(paths, options["out"], plots, command="t2l report " + shlex.join(args.args))
+    for path in written.values():
+        print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="t2l", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("assets", help="prepare the offline bundle (SmolLM2, MiniLM, BIG-bench)")
+    p.add_argument("--check", action="store_true", help="list present/missing assets; exit 1 if any is missing")
+    p.set_defaults(func=cmd_assets)
+    for name, func, text in [("tasks", cmd_tasks, "list tasks"), ("eval", cmd_eval, "evaluate on tasks")]:
+        p = sub.add_parser(name, help=text, description=f"{text}; arguments are Hydra overrides of conf/eval.yaml")
+        p.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. tasks=[navigate] limit=20")
+        p.set_defaults(func=func)
+    for name, func, text, conf in [
+            ("generate", cmd_generate, "turn task descriptions into peft adapters", "generate"),
+            ("lorahub", cmd_lorahub, "LoraHub baseline: compose library LoRAs with searched weights", "lorahub"),
+            ("params", cmd_params, "print the hypernetwork's trainable parameter count (no weights loaded)", "train")]:
+        p = sub.add_parser(name, help=text, description=f"{text}; arguments are Hydra overrides of conf/{conf}.yaml")
+        p.add_argument("overrides", nargs="*")
+        if name == "generate":
+            p.add_argument("--description", action="append", metavar="TEXT",
+                           help="a task description, taken as typed (repeat for several adapters)")
+        p.set_defaults(func=func)
+    p = sub.add_parser("library", help="inspect the LoRA library or import peft adapters into it",
+                       description="t2l library ls | import DIR... [--task T] | rm TASK... [--namespace N]  [overrides]")
+    p.add_argument("action", choices=["ls", "import", "rm"])
+    p.add_argument("rest", nargs="*", help="adapter dirs (import), task names (rm) and Hydra overrides of conf/train.yaml")
+    p.add_argument("--namespace", default="tasks", help="library namespace for rm: tasks | multitask | oracle")
+    p.add_argument("--task", help="task name for a single imported adapter (default: the dir name)")
+    p.add_argument("--description", help="task description for the imported adapter")
+    p.set_defaults(func=cmd_library)
+    p = sub.add_parser("report", help="markdown results table and PNG plots from results.json files",
+                       description="t2l report RESULTS.json [RESULTS.json...] [out=docs/results.md] [plots=docs/plots|none]")
+    p.add_argument("args", nargs="*", metavar="RESULTS|out=FILE|plots=DIR")
+    p.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    parser = build_parser()
+    # Options may sit between positional words (`import DIR --task T base_model=x`): argparse stops a
+    # nargs="*" positional at the first option, so collect the leftovers back into `rest`.
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if getattr(args, "command", None) != "library" or any(e.startswith("-") for e in extra):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.rest = list(args.rest) + extra
+    try:
+        return args.func(args)
+    except T2LError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

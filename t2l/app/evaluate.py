@@ -1,0 +1,97 @@
+"""`t2l eval`: the base model, k-shot in-context, saved peft adapters, or a T2L bundle with its controls.
+
+Every variant is a list of rows for t2l.eval.rows.evaluate_rows, the loop the benchmark uses too:
+adapters (saved or generated) are applied in-process by t2l.lora.apply, and each row declares its
+kind (method / control), which results.json records.
+
+    t2l eval tasks=[sports_understanding,date_understanding] limit=50 out=outputs/eval
+    t2l eval checkpoint=outputs/demo/hypernet tasks=[navigate] controls=[random,wrong,generic]
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+from omegaconf import DictConfig, OmegaConf
+
+from t2l.errors import T2LError
+from t2l.tasks.heldout import HELDOUT_SPLIT
+
+log = logging.getLogger(__name__)
+
+
+def write_results(out: Path, results: dict, predictions: list[dict]) -> None:
+    """predictions.jsonl first, results.json last (its presence means the run finished)."""
+    from t2l.io import atomic_write_json, atomic_write_text
+
+    atomic_write_text(out / "predictions.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in predictions))
+    atomic_write_json(out / "results.json", results)
+
+
+def print_rows(results: dict) -> None:
+    width = max(len(r) for r in results["methods"])
+    for row, result in results["methods"].items():
+        print(f"{row:<{width}}  {result['average']:.3f} +- {result['stderr']:.3f}  ({result['kind']})")
+
+
+def evaluate_job(cfg: DictConfig) -> dict:
+    """Score the configured rows on the selected tasks; print tables; write DIR/results.json when out= is set."""
+    from t2l.app.config import (
+        base_model_spec,
+        lora_spec,
+        resolve_device,
+        select_tasks,
+        task_catalog,
+    )
+    from t2l.eval.report import results_table
+    from t2l.eval.rows import BenchmarkRow, adapter_dir_row, evaluate_rows, t2l_rows
+    from t2l.eval.scoring import EvalSettings
+    from t2l.lora.attach import adapter_mapping
+    from t2l.models.base import load_base
+
+    catalog = task_catalog(cfg)
+    names = select_tasks(cfg, catalog, HELDOUT_SPLIT)
+    tasks = [catalog.load(name) for name in names]  # fail on bad tasks before the model loads
+    for task in tasks:
+        if not task.split(cfg.eval_split):
+            raise T2LError(f"task '{task.name}' has no {cfg.eval_split} examples; choose another eval_split or exclude it")
+    adapters = adapter_mapping(OmegaConf.to_container(cfg.adapters) if isinstance(cfg.adapters, DictConfig)
+                               else cfg.adapters, names)
+    base = base_model_spec(cfg)
+    spec = lora_spec(cfg, base)
+    shots = int(cfg.shots)
+    rows: list[BenchmarkRow] = []
+    if cfg.checkpoint:
+        from t2l.models.bundle import T2L
+
+        bundle = T2L.from_pretrained(cfg.checkpoint, base=base)
+        spec = bundle.spec
+        rows += t2l_rows("t2l", bundle, tasks, list(cfg.controls or []), seed=int(cfg.seed))
+        for row in rows:  # `t2l eval` names control rows by the control alone: random, wrong, generic
+            if row.kind == "control":
+                row.name = row.detail["control"]
+            row.shots = shots
+    if adapters:
+        rows.append(adapter_dir_row("adapters", [adapters.get(n) for n in names], base, spec))
+        rows[-1].shots = shots
+    if (not cfg.checkpoint and not adapters) or (cfg.checkpoint and cfg.include_base):
+        rows.append(BenchmarkRow("base", shots=shots))
+    for row in rows:  # results.json says per task which adapter directory was scored (null: none)
+        row.sources = row.sources if row.sources is not None else [None] * len(names)
+    model, tokenizer = load_base(base, resolve_device(str(cfg.device)))
+    settings = EvalSettings(chat=base.chat_template, shots=shots, limit=cfg.limit, split=cfg.eval_split,
+                            batch_size=int(cfg.batch_size), max_new_tokens=int(cfg.max_new_tokens))
+    start = time.perf_counter()
+    results, predictions = evaluate_rows(model, tokenizer, tasks, rows, spec, settings)
+    primary = results["methods"][rows[0].name]
+    results = {"tasks": primary["tasks"], "average": primary["average"], **results,
+               "config": OmegaConf.to_container(cfg, resolve=True), "seconds": round(time.perf_counter() - start, 2)}
+    for method, result in results["methods"].items():
+        print(results_table(result, title=f"{method} | {base.model_id} | shots={settings.shots} | split={settings.split}"))
+    if cfg.out:
+        write_results(Path(cfg.out), results, predictions)
+        print(f"wrote {Path(cfg.out) / 'results.json'} and predictions.jsonl")
+    return results

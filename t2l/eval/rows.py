@@ -1,0 +1,138 @@
+"""The one evaluation loop: rows of (per-task adapters, shots, kind) scored on one loaded base model.
+
+Every row is a list of per-task LoRA weights (None = the bare base model) plus a shot count, so one
+loaded base model scores all of them through the same in-process applier (t2l.lora.apply) and the
+same scorer (t2l.eval.scoring). `t2l eval` and the held-out benchmark both build rows and call
+`evaluate_rows`; a row says what it is (a method, a control, an upper bound), so reports never guess
+from names. From a notebook:
+
+    rows = [BenchmarkRow("base"), BenchmarkRow("icl_3shot", shots=3),
+            BenchmarkRow("t2l", adapters=unbatch(bundle.generate(descriptions)))]
+    results, predictions = evaluate_rows(model, tokenizer, tasks, rows, spec, EvalSettings(limit=40))
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
+from typing import Sequence
+
+from t2l.eval.controls import KINDS, control_descriptions
+from t2l.eval.scoring import EvalSettings, evaluate_task
+from t2l.lora.apply import apply_lora
+from t2l.lora.peft_io import load_adapter_weights
+from t2l.lora.spec import LoRASpec, LoRAWeights, unbatch
+from t2l.tasks.schema import Task
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BenchmarkRow:
+    name: str
+    adapters: Sequence[LoRAWeights | None] | None = None   # one per task, in task order; None: base model
+    shots: int = 0
+    kind: str = "method"            # method | control | upper_bound
+    budget: dict = field(default_factory=dict)
+    descriptions: Sequence[str] | None = None
+    detail: dict = field(default_factory=dict)
+    sources: Sequence[str | None] | None = None   # per task: where its adapter came from (a path), if anywhere
+
+
+def evaluate_rows(model, tokenizer, tasks: Sequence[Task], rows: Sequence[BenchmarkRow], spec: LoRASpec,
+                  settings: EvalSettings) -> tuple[dict, list[dict]]:
+    """{"methods": {row: {"tasks", "average", "stderr", "kind", "shots", "budget", ...}}} and prediction lines."""
+    methods, predictions = {}, []
+    for r, row in enumerate(rows):
+        if row.kind not in KINDS:
+            raise ValueError(f"row {row.name}: kind must be one of {KINDS}, got {row.kind!r}")
+        if row.adapters is not None and len(row.adapters) != len(tasks):
+            raise ValueError(f"row {row.name} has {len(row.adapters)} adapters for {len(tasks)} tasks")
+        start, summaries = time.perf_counter(), {}
+        row_settings = replace(settings, shots=row.shots)
+        for i, task in enumerate(tasks):
+            lora = row.adapters[i] if row.adapters is not None else None
+            hooks = apply_lora(model, {k: v[None] for k, v in lora.items()}, spec) if lora is not None else nullcontext()
+            with hooks:
+                summary, lines = evaluate_task(model, tokenizer, task, row_settings)
+            if row.sources is not None:
+                summary["adapter"] = row.sources[i]
+            summaries[task.name] = summary
+            predictions += [{**line, "method": row.name} for line in lines]
+        accuracies = [s["accuracy"] for s in summaries.values()]
+        methods[row.name] = {
+            "tasks": summaries, "average": sum(accuracies) / len(accuracies),
+            "stderr": standard_error(summaries.values()), "kind": row.kind, "shots": row.shots,
+            "budget": dict(row.budget), "eval_seconds": round(time.perf_counter() - start, 1), **row.detail}
+        if row.descriptions is not None:
+            methods[row.name]["descriptions"] = dict(zip([t.name for t in tasks], row.descriptions))
+        log.info("[row %d/%d] %s: average %.3f (%.0f s)", r + 1, len(rows), row.name, methods[row.name]["average"],
+                 methods[row.name]["eval_seconds"])
+    return {"methods": methods}, predictions
+
+
+def standard_error(summaries) -> float:
+    """Standard error of the unweighted mean of per-task accuracies: sqrt(sum_t p_t (1 - p_t) / n_t) / T.
+
+    The one definition: the benchmark writes it into results.json and the report reads it back.
+    """
+    summaries = list(summaries)
+    if not summaries or not all(s.get("n") for s in summaries):
+        return float("nan")
+    var = sum(s["accuracy"] * (1 - s["accuracy"]) / s["n"] for s in summaries)
+    return math.sqrt(var) / len(summaries)
+
+
+# -- row builders: plain objects in, BenchmarkRows out -----------------------------------------------------
+def adapter_dir_row(name: str, adapter_dirs: Sequence[str | None], base, spec: LoRASpec,
+                    kind: str = "method") -> BenchmarkRow:
+    """Saved peft adapters, one directory per task (None: the base model), applied in-process like every row."""
+    loaded = {d: load_adapter_weights(d, base, expect=spec)[0] for d in dict.fromkeys(adapter_dirs) if d is not None}
+    return BenchmarkRow(name, [loaded[d] if d is not None else None for d in adapter_dirs], kind=kind,
+                        sources=list(adapter_dirs))
+
+
+def library_row(name: str, library, namespace: str, tasks: Sequence[Task], kind: str = "method",
+                shared: str | None = None, detail: dict | None = None) -> BenchmarkRow:
+    """Adapters from the library: one per task (oracle), or the one `shared` adapter for every task."""
+    entries = library.entries(namespace)
+    keys = [shared or t.name for t in tasks]
+    missing = sorted({k for k in keys if k not in entries})
+    if missing:
+        raise ValueError(f"library {library.root} has no {namespace} adapters for {missing}")
+    loaded = {k: load_adapter_weights(library.adapter_dir(namespace, k), library.base, expect=library.spec)[0]
+              for k in set(keys)}
+    stats = [entries[k] for k in set(keys)]
+    # examples_seen = steps x batch (what the budget rule compares); train_pool = examples available.
+    budget = {"steps": sum(int(s.get("steps", 0)) for s in stats) // len(stats),
+              "examples_seen": sum(int(s.get("steps", 0)) * int(s.get("budget", {}).get("batch_size", 0))
+                                   for s in stats) // len(stats),
+              "train_pool": sum(int(s.get("train_examples", 0)) for s in stats) // len(stats),
+              "train_seconds": round(sum(float(s.get("seconds", 0)) for s in stats), 1)}
+    if shared:
+        budget["train_tasks"] = len(entries[shared].get("tasks", []))
+    return BenchmarkRow(name, [loaded[k] for k in keys], kind=kind, budget=budget, detail=dict(detail or {}))
+
+
+def t2l_rows(name: str, bundle, tasks: Sequence[Task], controls: Sequence[str] = (), icl_shots: int = 0,
+             seed: int = 0) -> list[BenchmarkRow]:
+    """T2L from each task's description; +ICL; and the control descriptions (random / wrong / generic)."""
+    training = bundle.training
+    settings = training.get("settings", {})
+    budget = {"objective": training.get("objective"), "steps": training.get("steps"),
+              "train_tasks": len(training.get("tasks", [])), "train_seconds": training.get("seconds")}
+    if training.get("objective") == "sft":  # recon sees adapters, not examples
+        budget["examples_seen"] = int(training.get("steps", 0)) * int(settings.get("tasks_per_batch", 0)) * int(
+            settings.get("samples_per_task", 0))
+    real = [t.description for t in tasks]
+    adapters = unbatch(bundle.generate(real))
+    rows = [BenchmarkRow(name, adapters, budget=budget, descriptions=real)]
+    if icl_shots:
+        rows.append(BenchmarkRow(f"{name}_icl{icl_shots}", adapters, shots=icl_shots, budget=budget, descriptions=real))
+    for control, texts in control_descriptions(tasks, list(controls), seed).items():
+        rows.append(BenchmarkRow(f"{name}_{control}", unbatch(bundle.generate(texts)), kind="control",
+                                 budget=budget, descriptions=texts, detail={"control": control}))
+    return rows

@@ -1,0 +1,169 @@
+"""peft's on-disk format: LoraConfig <-> LoRASpec, peft state dicts <-> LoRAWeights, adapter dirs.
+
+Every adapter t2l writes loads with `PeftModel.from_pretrained` and gives the same logits as the
+in-process applier (t2l.lora.apply), rsLoRA included. From a notebook:
+
+    save_adapter(weights, spec, base_spec.model_id, "out/adapter")
+    weights, spec, base_id = load_adapter_weights("out/adapter", base_spec, expect=spec)
+
+Only safetensors are read: an adapter that ships pickles only is refused, never unpickled.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Mapping
+
+import safetensors
+import safetensors.torch
+import torch
+
+from t2l.errors import T2LError
+from t2l.io import atomic_directory, read_json
+from t2l.lora.spec import LoRASpec, LoRAWeights, check_weights, module_parent
+
+ADAPTER_CONFIG_FILE = "adapter_config.json"
+ADAPTER_WEIGHTS_FILE = "adapter_model.safetensors"
+_PEFT_KEY = re.compile(r"(?:^|\.)layers\.(?P<layer>\d+)\.(?:[^.]+\.)*?(?P<module>[^.]+)"
+                       r"\.lora_(?P<ab>[AB])(?:\.[^.]+)?\.weight$")
+
+
+def to_peft_config(spec: LoRASpec, base_model_id: str | None = None, inference_mode: bool = False):
+    """The peft LoraConfig that applies `spec` exactly (rsLoRA included)."""
+    from peft import LoraConfig
+
+    alpha = int(spec.alpha) if float(spec.alpha).is_integer() else spec.alpha
+    return LoraConfig(task_type="CAUSAL_LM", r=spec.rank, lora_alpha=alpha, lora_dropout=spec.dropout,
+                      target_modules=list(spec.target_modules), use_rslora=spec.use_rslora, bias="none",
+                      base_model_name_or_path=base_model_id, inference_mode=inference_mode)
+
+
+# Config features whose adapters our layout cannot express: field -> value that is fine.
+_UNSUPPORTED = {"use_dora": False, "rank_pattern": {}, "alpha_pattern": {}, "layers_to_transform": None,
+                "layer_replication": None, "modules_to_save": None, "fan_in_fan_out": False, "bias": "none",
+                "lora_bias": False, "target_parameters": None, "exclude_modules": None}
+
+
+def spec_from_peft_config(cfg, base) -> LoRASpec:
+    """LoRASpec of a peft LoraConfig (or its adapter_config.json dict) applied to `base`."""
+    data = cfg.to_dict() if hasattr(cfg, "to_dict") else dict(cfg)
+    peft_type = str(getattr(data.get("peft_type"), "value", data.get("peft_type") or "LORA"))
+    if peft_type != "LORA":
+        raise T2LError(f"adapter is peft_type {peft_type}; only LORA adapters are supported")
+    for key, fine in _UNSUPPORTED.items():
+        value = data.get(key)
+        if not (value is None or value == fine or (not value and not fine)):
+            raise T2LError(f"adapter config sets {key}={data[key]!r}, which t2l cannot represent; "
+                           f"retrain the adapter with {key}={fine!r}")
+    targets = data.get("target_modules")
+    if isinstance(targets, str):
+        if targets not in base.modules:
+            raise T2LError(f"adapter target_modules is the pattern {targets!r}; t2l needs an explicit list "
+                           f"of module names from {sorted(base.modules)}")
+        targets = [targets]
+    if not targets:
+        raise T2LError("adapter config has no target_modules; it is not a LoRA adapter t2l can use")
+    return LoRASpec.for_base(base, target_modules=tuple(targets), rank=data.get("r", 8),
+                             alpha=data.get("lora_alpha", 8), use_rslora=bool(data.get("use_rslora", False)),
+                             dropout=float(data.get("lora_dropout") or 0.0))
+
+
+
+
+def _peft_key(layer: int, module: str, ab: str) -> str:
+    return f"base_model.model.model.layers.{layer}.{module_parent(module)}.{module}.lora_{ab}.weight"
+
+
+def weights_to_peft_state(weights: Mapping[str, torch.Tensor], spec: LoRASpec) -> dict[str, torch.Tensor]:
+    """Keys and tensors exactly as peft's get_peft_model_state_dict gives for a Llama-style model."""
+    check_weights(weights, spec)
+    return {_peft_key(i, m, ab): weights[f"{m}.{ab}"][i].detach().contiguous().clone()
+            for i in range(spec.num_layers) for m in spec.target_modules for ab in "AB"}
+
+
+def peft_state_to_weights(state: Mapping[str, torch.Tensor], spec: LoRASpec,
+                          source: str = "peft state dict") -> LoRAWeights:
+    """Stack a peft LoRA state dict (saved keys, or live ones with an adapter name) into LoRAWeights."""
+    found: dict[tuple[str, str, int], tuple[str, torch.Tensor]] = {}
+    for key, tensor in state.items():
+        match = _PEFT_KEY.search(key)
+        if match is None:
+            raise T2LError(f"{source} has key '{key}', which is not a LoRA A/B weight of a decoder layer; "
+                           "only plain LoRA on target modules is supported")
+        layer, module, ab = int(match["layer"]), match["module"], match["ab"]
+        if module not in spec.target_modules:
+            raise T2LError(f"{source} has key '{key}' for module '{module}', not in target_modules "
+                           f"{list(spec.target_modules)}; set lora.target_modules to the adapter's modules")
+        if layer >= spec.num_layers:
+            raise T2LError(f"{source} has key '{key}' for layer {layer} but the base model has "
+                           f"{spec.num_layers} layers; it was made for another base model")
+        if (module, ab, layer) in found:
+            raise T2LError(f"{source} has two weights for layer {layer} {module}.lora_{ab}: "
+                           f"'{found[(module, ab, layer)][0]}' and '{key}'")
+        want = (spec.a_shape if ab == "A" else spec.b_shape)(module)
+        if tuple(tensor.shape) != want:
+            raise T2LError(f"{source} key '{key}' has shape {tuple(tensor.shape)} but rank {spec.rank} and "
+                           f"{module} of {spec.shape(module)[0]}x{spec.shape(module)[1]} (out x in) need {want}")
+        found[(module, ab, layer)] = (key, tensor)
+    weights: LoRAWeights = {}
+    for module in spec.target_modules:
+        for ab in "AB":
+            for layer in range(spec.num_layers):
+                if (module, ab, layer) not in found:
+                    raise T2LError(f"{source} is missing '{_peft_key(layer, module, ab)}' "
+                                   f"({len(found)} of {2 * spec.num_layers * len(spec.target_modules)} present)")
+            weights[f"{module}.{ab}"] = torch.stack([found[(module, ab, i)][1] for i in range(spec.num_layers)])
+    return weights
+
+
+
+
+def save_adapter(weights: Mapping[str, torch.Tensor], spec: LoRASpec, base_model_id: str | None,
+                 out_dir: str | Path) -> Path:
+    """Write a peft adapter directory (adapter_config.json + adapter_model.safetensors) atomically."""
+    state = {k: v.cpu() for k, v in weights_to_peft_state(weights, spec).items()}
+    config = to_peft_config(spec, base_model_id, inference_mode=True).to_dict()
+    config = {k: sorted(v) if isinstance(v, set) else getattr(v, "value", v) for k, v in config.items()}
+    config["target_modules"] = list(spec.target_modules)  # peft writes list(set): order would vary per run
+    out_dir = Path(out_dir)
+    with atomic_directory(out_dir) as tmp:
+        (tmp / ADAPTER_CONFIG_FILE).write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+        safetensors.torch.save_file(state, str(tmp / ADAPTER_WEIGHTS_FILE), metadata={"format": "pt"})
+        os.chmod(tmp / ADAPTER_WEIGHTS_FILE, 0o644)  # safetensors writes 0600; adapters are meant to be shared
+    return out_dir
+
+
+def load_adapter_weights(adapter_dir: str | Path, base,
+                         expect: LoRASpec | None = None) -> tuple[LoRAWeights, LoRASpec, str | None]:
+    """Read a peft adapter dir (safetensors only) -> (weights, spec, base_model_id), strictly checked."""
+    adapter_dir = Path(adapter_dir).expanduser()
+    what = f"adapter {adapter_dir}"
+    if not adapter_dir.is_dir():
+        raise T2LError(f"{what} does not exist; point at a peft adapter directory "
+                       f"(with {ADAPTER_CONFIG_FILE} and {ADAPTER_WEIGHTS_FILE})")
+    config_path, weights_path = adapter_dir / ADAPTER_CONFIG_FILE, adapter_dir / ADAPTER_WEIGHTS_FILE
+    if not config_path.is_file():
+        raise T2LError(f"{what} has no {ADAPTER_CONFIG_FILE}; it is not a peft adapter directory")
+    if not weights_path.is_file():
+        pickled = [p.name for p in adapter_dir.glob("adapter_model.*") if p.suffix in (".bin", ".pt", ".pth")]
+        hint = (f"it has only {pickled}, which t2l never unpickles; re-save it with peft's "
+                "save_pretrained(safe_serialization=True)" if pickled else "the adapter was not saved completely")
+        raise T2LError(f"{what} has no {ADAPTER_WEIGHTS_FILE}; {hint}")
+    config = read_json(config_path, "re-save the adapter")
+    spec = spec_from_peft_config(config, base)
+    if expect is not None:
+        expect.check_compatible(spec, what=what)
+    try:
+        state = safetensors.torch.load_file(str(weights_path))
+    except (safetensors.SafetensorError, OSError, ValueError) as err:
+        raise T2LError(f"{weights_path} is corrupt or truncated ({err}); re-save or re-download the adapter") from err
+    base_model_id = config.get("base_model_name_or_path")
+    try:
+        weights = peft_state_to_weights(state, spec, source=str(weights_path))
+    except T2LError as err:
+        raise T2LError(f"{err}. The adapter names base model {base_model_id!r}; the base here is "
+                       f"'{base.name}' ({base.model_id}): load it with the base_model it was made for") from err
+    return weights, spec, base_model_id

@@ -1,0 +1,94 @@
+"""One place for Lightning's Trainer arguments, checkpoints that survive a kill, and shared callbacks.
+
+Both trainers (library LoRAs and T2L hypernetworks) build their `pl.Trainer` through `make_trainer`,
+so validation cadence, logging, sanity checks and the user's `trainer=` config group (accelerator,
+devices, precision, ...) are handled the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import logging
+import shutil
+from pathlib import Path
+from typing import Sequence
+
+import pytorch_lightning as pl
+import torch
+
+from t2l.errors import T2LError
+
+log = logging.getLogger(__name__)
+# Arguments make_trainer sets itself: a trainer= config may not set them (they come from the budget).
+OWN_ARGUMENTS = ("max_steps", "val_check_interval", "check_val_every_n_epoch", "callbacks", "logger",
+                 "num_sanity_val_steps", "enable_model_summary", "log_every_n_steps", "default_root_dir")
+
+
+def stable_seed(seed: int, name: str) -> int:
+    """A seed for one named run (a library task) that does not depend on the order runs happen in."""
+    return (seed * 1_000_003 + int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)) % (2**31)
+
+
+def step_seed(seed: int, step: int) -> int:
+    """The seed of training step `step`: randomness that depends on the step only resumes exactly."""
+    return (seed * 7_919 + step * 104_729 + 17) % (2**31)
+
+
+def check_trainer_arguments(trainer_kwargs: dict) -> None:
+    """Refuse an unknown or reserved `trainer.*` key before any model loads, naming the fix."""
+    known = set(inspect.signature(pl.Trainer.__init__).parameters) - {"self"}
+    for key in trainer_kwargs:
+        if key in OWN_ARGUMENTS:
+            raise T2LError(f"trainer.{key} is set from the run's budget (library.budget / objective); "
+                           f"remove it from conf/trainer/ or the command line")
+        if key not in known:
+            raise T2LError(f"trainer.{key} is not a pytorch_lightning.Trainer argument; fix conf/trainer/*.yaml "
+                           "or the override (see the Trainer API for the accepted arguments)")
+
+
+def make_trainer(*, max_steps: int, val_every: int, callbacks: Sequence[pl.Callback], root_dir: Path,
+                 logger=None, trainer_kwargs: dict | None = None, **extra) -> pl.Trainer:
+    """A step-based Trainer: validation every `val_every` optimiser steps, no sanity check, no summary."""
+    trainer_kwargs = dict(trainer_kwargs or {})
+    check_trainer_arguments(trainer_kwargs)
+    return pl.Trainer(max_steps=max_steps, val_check_interval=val_every, check_val_every_n_epoch=None,
+                      num_sanity_val_steps=0, callbacks=list(callbacks), logger=logger if logger is not None else False,
+                      enable_model_summary=False, log_every_n_steps=1, default_root_dir=str(root_dir),
+                      **extra, **trainer_kwargs)
+
+
+def readable_checkpoint(path: Path) -> bool:
+    """A kill can land while Lightning writes a checkpoint; a torn one is dropped, not resumed from."""
+    if not path.is_file():
+        return False
+    try:
+        torch.load(path, map_location="cpu", weights_only=True)
+        return True
+    except Exception as err:  # truncated zip, bad pickle: any unreadable file means start this run over
+        log.warning("ignoring unreadable checkpoint %s (%s); starting this run over", path, err)
+        shutil.rmtree(path.parent, ignore_errors=True)
+        return False
+
+
+def checkpoint_step(path: str | Path) -> int:
+    """The global step a Lightning checkpoint was written at (read with weights_only=True)."""
+    return int(torch.load(path, map_location="cpu", weights_only=True)["global_step"])
+
+
+class RecordValidation(pl.Callback):
+    """Validation metrics by step, kept in checkpoints so a resumed run's summary has the whole curve."""
+
+    def __init__(self):
+        self.history: list[dict] = []
+
+    def state_dict(self) -> dict:
+        return {"history": list(self.history)}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.history = list(state.get("history", []))
+
+    def on_validation_end(self, trainer, module):
+        metrics = {k: float(v) for k, v in trainer.callback_metrics.items() if k.startswith("val_")}
+        if metrics:
+            self.history.append({"step": int(trainer.global_step), **metrics})

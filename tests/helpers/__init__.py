@@ -1,0 +1,1 @@
+"""Shared test helpers (paths, specs, experiment overrides, the plain scoring oracle); no tests here."""

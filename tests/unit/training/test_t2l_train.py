@@ -1,0 +1,258 @@
+"""`python train.py experiment=t2l_sft|t2l_recon` end to end on tiny_random + the fixture BIG-bench tasks.
+
+Each run is a real subprocess (Hydra, Lightning, the CSV logger) with a tiny hypernet and a budget of a
+few steps, so each takes seconds. Covered: the exported bundle loads, resume gives the same weights as
+an uninterrupted run, reconstruction lowers its L1, a non-finite loss stops the run, held-out tasks are
+refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import safetensors.torch
+import torch
+
+from t2l.models.bundle import BUNDLE_CONFIG_FILE, BUNDLE_WEIGHTS_FILE, T2L
+from tests.helpers.paths import BIGBENCH, REPO
+from tests.helpers.specs import base_spec
+
+pytestmark = pytest.mark.real_assets  # MiniLM, SmolLM2's tokenizer and (one test) BIG-bench from the bundle
+
+TASKS = "tasks=[toy_choice,toy_generate,toy_prefixed]"
+TINY_HYPERNET = ["hypernet.latent=16", "hypernet.head_in=32", "hypernet.mixer_hidden=32", "hypernet.bottleneck=16"]
+SFT_BUDGET = ["objective.max_length=64", "objective.tasks_per_batch=2", "objective.samples_per_task=1",
+              "objective.val_tasks=1", "objective.val_every=2", "objective.val_examples=2",
+              "objective.warmup_steps=3"]
+LIBRARY_BUDGET = ["library.budget.max_steps=2", "library.budget.val_every=2", "library.budget.val_examples=2",
+                  "library.budget.batch_size=2", "library.budget.max_length=64", "library.budget.lr=0.05",
+                  "library.budget.warmup_steps=1"]
+
+
+
+def run_train(work: Path, *overrides: str, bigbench: Path | None = BIGBENCH, timeout: float = 300):
+    """`python train.py base_model=tiny_random ...`: bundle under work/run, logs under work/logs."""
+    cmd = [sys.executable, "train.py", "base_model=tiny_random", f"out_dir={work / 'run'}",
+           f"logger.save_dir={work / 'logs'}", f"hydra.run.dir={work / 'hydra' / str(time.monotonic_ns())}",
+           *TINY_HYPERNET, *overrides]
+    if bigbench is not None:
+        cmd.append(f"data.bigbench_dir={bigbench}")
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "TOKENIZERS_PARALLELISM": "false"}
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
+    proc.log = proc.stdout + proc.stderr
+    return proc
+
+
+def training_summary(work: Path) -> dict:
+    return json.loads((work / "run" / "hypernet" / BUNDLE_CONFIG_FILE).read_text())["training"]
+
+
+def hypernet_state(work: Path) -> dict[str, torch.Tensor]:
+    return safetensors.torch.load_file(str(work / "run" / "hypernet" / BUNDLE_WEIGHTS_FILE))
+
+
+def differing(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> dict[str, float]:
+    assert a.keys() == b.keys()
+    return {k: float((a[k] - b[k]).abs().max()) for k in a if not torch.allclose(a[k], b[k], atol=1e-6, rtol=0)}
+
+
+def csv_metrics(work: Path) -> list[dict]:
+    files = sorted((work / "logs").rglob("metrics.csv"))
+    assert files, f"no metrics.csv under {work / 'logs'}"
+    with files[-1].open() as handle:
+        return list(csv.DictReader(handle))
+
+
+# ------------------------------------------------------------------ SFT: export
+
+@pytest.fixture(scope="module")
+def sft_run(tmp_path_factory):
+    work = tmp_path_factory.mktemp("sft")
+    proc = run_train(work, "experiment=t2l_sft", TASKS, "objective.max_steps=4", *SFT_BUDGET)
+    assert proc.returncode == 0, proc.log[-4000:]
+    return work, proc
+
+
+def test_sft_exports_a_loadable_bundle(sft_run):
+    work, proc = sft_run
+    bundle = work / "run" / "hypernet"
+    assert f"hypernet bundle: {bundle} (4 steps, 3 tasks)" in proc.stdout
+    base = base_spec("tiny_random")
+    from t2l.lora.spec import LoRASpec
+
+    t2l = T2L.from_pretrained(bundle, base=base, lora=LoRASpec.for_base(base))
+    summary = t2l.training
+    assert summary["objective"] == "sft" and summary["steps"] == 4
+    assert summary["tasks"] == ["toy_choice", "toy_generate", "toy_prefixed"]
+    assert [h["step"] for h in summary["history"]] == [2, 4] and all("val_acc" in h for h in summary["history"])
+    assert t2l.hypernet.size == "M" and t2l.hypernet.head_in == 32
+    weights = t2l.generate(["Pick the right answer."])
+    assert weights["q_proj.A"].shape == (1, 2, 8, 64) and weights["v_proj.B"].shape == (1, 2, 32, 8)
+    # Training moved the heads off their zero init: the adapters are no longer no-ops.
+    assert weights["q_proj.B"].abs().max() > 0
+    rows = csv_metrics(work)
+    losses = [float(r["train_loss"]) for r in rows if r.get("train_loss")]
+    assert len(losses) == 4 and all(torch.isfinite(torch.tensor(losses)))
+    # Lightning checkpoints hold the hypernet, never the base model.
+    ckpt = torch.load(work / "run" / "ckpt" / "last.ckpt", map_location="cpu", weights_only=True)
+    assert ckpt["state_dict"] and all(k.startswith("hypernet.") for k in ckpt["state_dict"])
+
+
+# ------------------------------------------------------------------ SFT: reproducibility and resume
+
+class WeightsDiffer(AssertionError):
+    """The one failure the xfail markers below expect; any other failure fails the test for real."""
+
+
+def assert_same_weights(a: Path, b: Path) -> None:
+    diff = differing(hypernet_state(a), hypernet_state(b))
+    if diff:
+        worst = sorted(diff.items(), key=lambda kv: -kv[1])[:3]
+        raise WeightsDiffer(f"{len(diff)} tensors differ; largest |a - b|: {worst}")
+
+
+REPRO_REASON = ("t2l/pipeline.py train_hypernet builds the HyperNet (build_hypernet) before anything seeds "
+                "torch: pl.seed_everything runs later, inside hyper_train.train_t2l, so the hypernet's init "
+                "(embeddings, trunk, bias_A) differs from run to run and two identical runs export different "
+                "weights. Fix: seed before build_hypernet (e.g. pl.seed_everything(cfg.seed) / "
+                "torch.manual_seed(cfg.seed) at the top of train_hypernet)")
+SAMPLER_REASON = ("t2l/hyper_train.py _ResumeSampler sets sampler.start_step in on_train_start, but Lightning "
+                  "2.6's fit loop calls setup_data() first, whose iter(data_fetcher) prefetches a batch and so "
+                  "starts the TaskBalancedBatches generator with start_step=0: a run resumed at step k replays "
+                  "batches 0,1,... instead of k,k+1,... Fix: before trainer.fit, when resuming, set "
+                  "sampler.start_step = torch.load(ckpt_path, map_location='cpu', weights_only=True)"
+                  "['global_step']")
+RESUME_REASON = (f"two bugs: (1) {REPRO_REASON}; (2) {SAMPLER_REASON}. With both fixes monkeypatched in, "
+                 "the resumed run's weights are bitwise equal to the uninterrupted run's (validation on)")
+RESUME_COMMON = ["experiment=t2l_sft", TASKS, *SFT_BUDGET, "objective.ckpt_every=2"]
+
+
+@pytest.fixture(scope="module")
+def straight_run(tmp_path_factory):
+    """6 steps without a stop, a checkpoint every 2."""
+    work = tmp_path_factory.mktemp("straight")
+    proc = run_train(work, *RESUME_COMMON, "objective.max_steps=6")
+    assert proc.returncode == 0, proc.log[-4000:]
+    return work
+
+
+@pytest.fixture(scope="module")
+def stopped_run(tmp_path_factory):
+    """The same config stopped after 3 steps (last.ckpt is step 2's); resume=true with no checkpoint yet."""
+    work = tmp_path_factory.mktemp("stopped")
+    proc = run_train(work, *RESUME_COMMON, "objective.max_steps=3", "resume=true")
+    assert proc.returncode == 0, proc.log[-4000:]
+    assert "resuming from" not in proc.log  # nothing to resume from: a fresh start, no error
+    assert training_summary(work)["steps"] == 3
+    assert torch.load(work / "run" / "ckpt" / "last.ckpt", map_location="cpu", weights_only=True)["global_step"] == 2
+    return work
+
+
+def copy_run(src: Path, dst: Path) -> Path:
+    shutil.copytree(src / "run", dst / "run")
+    return dst
+
+
+def resume(work: Path, max_steps: int) -> None:
+    proc = run_train(work, *RESUME_COMMON, f"objective.max_steps={max_steps}", "resume=true")
+    assert proc.returncode == 0, proc.log[-4000:]
+    assert f"resuming from {work / 'run' / 'ckpt' / 'last.ckpt'}" in proc.log
+    assert training_summary(work)["steps"] == max_steps
+
+
+def test_two_identical_runs_export_identical_weights(straight_run, tmp_path):
+    proc = run_train(tmp_path, *RESUME_COMMON, "objective.max_steps=6")
+    assert proc.returncode == 0, proc.log[-4000:]
+    assert_same_weights(straight_run, tmp_path)
+
+
+def test_resumed_run_ends_with_the_same_weights(straight_run, stopped_run, tmp_path):
+    """A: 6 steps straight. B: stopped after 3 (last.ckpt is step 2), resumed to 6. Same weights."""
+    work = copy_run(stopped_run, tmp_path)
+    resume(work, 6)
+    assert_same_weights(straight_run, work)
+
+
+def test_resuming_twice_equals_resuming_once(stopped_run, tmp_path):
+    """Isolates the data order from the init seed: both runs start from the same step-2 checkpoint.
+
+    `once` resumes 2 -> 6 in one go; `twice` resumes 2 -> 4, then 4 -> 6. Steps 4 and 5 must see the
+    same batches (and dropout masks) in both.
+    """
+    once, twice = copy_run(stopped_run, tmp_path / "once"), copy_run(stopped_run, tmp_path / "twice")
+    resume(once, 6)
+    resume(twice, 4)
+    resume(twice, 6)
+    assert_same_weights(once, twice)
+
+
+# ------------------------------------------------------------------ reconstruction
+
+@pytest.fixture(scope="module")
+def library_dir(tmp_path_factory):
+    work = tmp_path_factory.mktemp("library")
+    lib = work / "lib"
+    proc = run_train(work, "experiment=library", TASKS, f"library.dir={lib}", *LIBRARY_BUDGET)
+    assert proc.returncode == 0, proc.log[-4000:]
+    manifest = json.loads((lib / "manifest.json").read_text())
+    assert set(manifest["entries"]["tasks"]) == {"toy_choice", "toy_generate", "toy_prefixed"}
+    return lib
+
+
+def test_recon_lowers_the_l1(library_dir, tmp_path):
+    proc = run_train(tmp_path, "experiment=t2l_recon", TASKS, f"library.dir={library_dir}",
+                     "objective.max_steps=20", "objective.lr=1e-2", "objective.head_lr=1e-2",
+                     "objective.head_init_std=1e-3", "objective.val_every=5",
+                     "objective.warmup_steps=1")
+    assert proc.returncode == 0, proc.log[-4000:]
+    summary = training_summary(tmp_path)
+    assert summary["objective"] == "recon" and summary["steps"] == 20
+    val = [h["val_l1"] for h in summary["history"]]
+    assert [h["step"] for h in summary["history"]] == [5, 10, 15, 20]
+    assert val[-1] < val[0] * 0.95, val
+    train = [float(r["train_l1"]) for r in csv_metrics(tmp_path) if r.get("train_l1")]
+    assert len(train) == 20
+    assert sum(train[-5:]) / 5 < sum(train[:5]) / 5, train
+    # The recon bundle loads and its adapters match the library's scale (heads started "small").
+    t2l = T2L.from_pretrained(tmp_path / "run" / "hypernet")
+    assert t2l.hypernet.init_head_weights == "small"
+
+
+def test_recon_without_a_library_names_the_fix(tmp_path):
+    proc = run_train(tmp_path, "experiment=t2l_recon", TASKS, f"library.dir={tmp_path / 'empty_lib'}",
+                     "objective.max_steps=2")
+    assert proc.returncode == 2, proc.log[-4000:]
+    assert "python train.py experiment=library" in proc.stderr
+
+
+# ------------------------------------------------------------------ guards
+
+def test_non_finite_loss_stops_the_run(tmp_path):
+    proc = run_train(tmp_path, "experiment=t2l_sft", TASKS, *SFT_BUDGET, "objective.val_tasks=0",
+                     "objective.max_steps=6", "objective.lr=1e30", "objective.warmup_steps=1",
+                     "objective.ckpt_every=1")
+    assert proc.returncode != 0, proc.log[-4000:]
+    assert "non-finite loss" in proc.log and "lower the learning rate" in proc.log
+    assert not (tmp_path / "run" / "hypernet").exists()  # no bundle exported from a diverged run
+    ckpts = sorted((tmp_path / "run" / "ckpt").glob("*.ckpt"))
+    assert ckpts, "the checkpoint written before the loss went non-finite should be kept"
+    for path in ckpts:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        assert state["global_step"] >= 1 and state["state_dict"]
+
+
+def test_heldout_tasks_are_refused(tmp_path):
+    proc = run_train(tmp_path, "experiment=t2l_sft", "tasks=[date_understanding]", "objective.max_steps=2",
+                     bigbench=None)  # the real bundle's BIG-bench, where date_understanding is held out
+    assert proc.returncode == 2, proc.log[-4000:]
+    assert "contamination" in proc.stderr and "date_understanding" in proc.stderr
+    assert not (tmp_path / "run").exists()
