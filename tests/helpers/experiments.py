@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hydra import compose, initialize_config_dir
-
-from tests.helpers.paths import BIGBENCH, CONF
+from t2l.app.config import compose
+from tests.helpers.paths import BIGBENCH
 
 TASKS = ("toy_choice", "toy_generate")
 TINY = [
@@ -25,8 +24,8 @@ TINY = [
 
 
 def compose_train(*overrides: str):
-    with initialize_config_dir(str(CONF), version_base=None):
-        return compose("train", list(overrides))
+    """conf/train.yaml + overrides, through t2l.app.config.compose (the schemas registered)."""
+    return compose("train", list(overrides))
 
 
 def tiny_overrides(name: str, work: Path) -> list[str]:

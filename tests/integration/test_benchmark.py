@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from omegaconf import OmegaConf
 
 from t2l.errors import T2LError
 from tests.helpers.experiments import TINY, compose_train
+from tests.helpers.behaviour import assert_same_behaviour, sha256
 from tests.helpers.paths import BIGBENCH
 
 HELDOUT, POOL = "toy_generate", ("toy_choice", "toy_prefixed")
@@ -18,32 +18,42 @@ ROWS = {"base", "icl_1shot", "multitask", "retrieval", "retrieval_top1", "lorahu
         "t2l_sft_M_random", "t2l_sft_M_wrong", "t2l_sft_M_generic", "t2l_recon", "oracle"}
 
 
+def tiny_settings(prefix: str) -> dict:
+    """TINY's `prefix.key=value` overrides as a {key: value} dict (the builds' structured arguments)."""
+    import yaml
+
+    return {o.split("=", 1)[0][len(prefix) + 1:]: yaml.safe_load(o.split("=", 1)[1])
+            for o in TINY if o.startswith(prefix + ".")}
+
+
 def benchmark_cfg(tmp_path, heldout=HELDOUT):
     splits = tmp_path / "splits"
-    splits.mkdir(exist_ok=True)
+    splits.mkdir(parents=True, exist_ok=True)
     (splits / "heldout_bbh.txt").write_text(f"{heldout}\n")
     (splits / "bigbench_train.txt").write_text("\n".join(POOL) + "\n")
     data = [f"data.bigbench_dir={BIGBENCH}", f"data.splits_dir={splits}", f"library.dir={tmp_path / 'lib'}",
             f"logger.save_dir={tmp_path / 'logs'}"]
-    tiny = [o for o in TINY if not o.startswith(("tasks=", "base_model="))]
-    cfg = compose_train("experiment=benchmark", "base_model=tiny_random", *data, f"tasks=[{heldout}]",
+    budgets = [o for o in TINY if o.startswith("library.")]
+    cfg = compose_train("experiment=benchmark", "base_model=tiny_random", *data, *budgets, f"tasks=[{heldout}]",
                         f"benchmark.out={tmp_path / 'bench'}", f"benchmark.report={tmp_path / 'results.md'}",
                         f"benchmark.plots={tmp_path / 'plots'}", "benchmark.limit=2", "benchmark.shots=1",
-                        "benchmark.retrieval_k=1", "benchmark.min_library=2", "benchmark.lorahub.modules=2",
+                        "benchmark.retrieval_k=1", "benchmark.build.min_library=2", "benchmark.lorahub.modules=2",
                         "benchmark.lorahub.examples=2", "benchmark.lorahub.budget=3",
-                        f"benchmark.t2l.t2l_sft_M.bundle={tmp_path / 't2l_sft' / 'hypernet'}",
-                        f"benchmark.t2l.t2l_recon.bundle={tmp_path / 't2l_recon' / 'hypernet'}")
-    # Every build command gets the tiny budgets and this test's directories.
-    cfg.benchmark.build_common = ["base_model=tiny_random", *data, *tiny]
-    cfg.benchmark.build.library = ["experiment=library", f"tasks=[{','.join(POOL)}]"]
-    cfg.benchmark.t2l.t2l_sft_M.build = ["experiment=t2l_sft", f"out_dir={tmp_path / 't2l_sft'}"]
-    cfg.benchmark.t2l.t2l_recon.build = ["experiment=t2l_recon", f"out_dir={tmp_path / 't2l_recon'}"]
+                        f"benchmark.build.library_tasks=[{','.join(POOL)}]",
+                        f"benchmark.t2l.t2l_sft_M.run_dir={tmp_path / 't2l_sft'}",
+                        f"benchmark.t2l.t2l_recon.run_dir={tmp_path / 't2l_recon'}")
+    # What each missing piece is built with: the tiny budgets, as structured arguments (no command strings).
+    cfg.benchmark.build.multitask = {"max_steps": 2, "val_every": 2, "max_train_examples": 64}
+    cfg.benchmark.t2l.t2l_sft_M.build.settings = tiny_settings("objective")
+    cfg.benchmark.t2l.t2l_sft_M.build.hypernet = tiny_settings("hypernet")
+    cfg.benchmark.t2l.t2l_recon.build.settings = tiny_settings("objective")
+    cfg.benchmark.t2l.t2l_recon.build.hypernet = {**tiny_settings("hypernet"), "init_head_weights": "small"}
     return cfg
 
 
 @pytest.mark.real_assets  # SmolLM2's tokenizer, MiniLM
 def test_benchmark_builds_missing_pieces_scores_every_row_and_reports(tmp_path):
-    from t2l.pipeline import train
+    from t2l.app.jobs import run as train
 
     out = train(benchmark_cfg(tmp_path))
     results = json.loads((tmp_path / "bench" / "results.json").read_text())
@@ -64,6 +74,13 @@ def test_benchmark_builds_missing_pieces_scores_every_row_and_reports(tmp_path):
     for name in ROWS:
         assert f"| {name} |" in report
     assert (tmp_path / "plots" / "per_task_accuracy.png").is_file()
+    # Behaviour unchanged by the package reshaping: the numbers the pre-reshaping code wrote for this
+    # exact run (tests/fixtures/behaviour/benchmark_tiny.json, captured before any file moved).
+    manifest = json.loads((tmp_path / "lib" / "manifest.json").read_text())
+    artifacts = {f"library/{ns}/{name}": e["sha256"] for ns, es in manifest["entries"].items() for name, e in es.items()}
+    for run in ("t2l_sft", "t2l_recon"):
+        artifacts[f"{run}/hypernet.safetensors"] = sha256(tmp_path / run / "hypernet" / "hypernet.safetensors")
+    assert_same_behaviour("benchmark_tiny.json", tmp_path / "bench", artifacts)
     # Second run: everything exists, nothing is rebuilt, the numbers repeat (seeded).
     lib_manifest = (tmp_path / "lib" / "manifest.json").read_text()
     again = train(benchmark_cfg(tmp_path))
@@ -73,16 +90,15 @@ def test_benchmark_builds_missing_pieces_scores_every_row_and_reports(tmp_path):
 
 @pytest.mark.real_assets
 def test_benchmark_refuses_a_heldout_task_in_the_training_pool(tmp_path):
-    from t2l.pipeline import train
+    from t2l.app.jobs import run as train
 
     cfg = benchmark_cfg(tmp_path, heldout="toy_choice")  # toy_choice is also a library / T2L training task
-    OmegaConf.update(cfg, "benchmark.build_common", [*cfg.benchmark.build_common])
     with pytest.raises(T2LError, match="contamination|held-out"):
         train(cfg)
 
 
 def test_benchmark_refuses_tasks_that_are_not_heldout(tmp_path):
-    from t2l.pipeline import train
+    from t2l.app.jobs import run as train
 
     cfg = benchmark_cfg(tmp_path)
     cfg.tasks = ["toy_choice"]

@@ -7,9 +7,9 @@ from peft import PeftModel
 
 from t2l.assets import require
 from t2l.lora.library import Library
-from t2l.training.lora_library import LoRATrainBudget, train_library
 from t2l.lora.spec import LoRASpec
 from t2l.tasks.registry import TaskCatalog, TaskSources
+from t2l.training.lora_library import LoRATrainBudget, train_library
 
 pytestmark = pytest.mark.real_assets
 

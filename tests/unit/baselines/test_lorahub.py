@@ -14,14 +14,22 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from t2l.lora.apply import apply_lora
-from t2l.baselines.lorahub import (LORAHUB_FILE, FewShotLoss, compose, few_shot_examples, lorahub_search,
-                                   pick_modules, save_lorahub, stack_library)
 from t2l.app.cli import main
+from t2l.baselines.lorahub import (
+    LORAHUB_FILE,
+    FewShotLoss,
+    compose,
+    few_shot_examples,
+    lorahub_search,
+    pick_modules,
+    save_lorahub,
+    stack_library,
+)
 from t2l.errors import T2LError
+from t2l.lora.apply import apply_lora
 from t2l.lora.library import Library
-from t2l.lora.spec import LoRASpec
 from t2l.lora.peft_io import load_adapter_weights
+from t2l.lora.spec import LoRASpec
 from t2l.tasks.registry import TaskCatalog, TaskSources
 from tests.helpers.paths import BIGBENCH
 from tests.helpers.specs import base_spec

@@ -7,7 +7,14 @@ import math
 import pytest
 import torch
 
-from t2l.eval.scoring import EvalSettings, choice_logprobs, evaluate_task, exact_match, greedy_generate, score_choices
+from t2l.eval.scoring import (
+    EvalSettings,
+    choice_logprobs,
+    evaluate_task,
+    exact_match,
+    greedy_generate,
+    score_choices,
+)
 from t2l.tasks.prompts import build_prompt, continuation
 from t2l.tasks.schema import Example, Task
 from tests.helpers.scoring_oracle import plain_choice_logprob

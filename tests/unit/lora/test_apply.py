@@ -9,8 +9,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from t2l.lora.apply import apply_lora
 from t2l.errors import T2LError
+from t2l.lora.apply import apply_lora
 from t2l.lora.spec import MODULE_PARENT, LoRASpec
 
 TEXTS = ["The quick brown fox jumps over the lazy dog.", "Hello there", "Q: two plus two?\nA: four",

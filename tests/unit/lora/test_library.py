@@ -18,12 +18,17 @@ import pytest
 import torch
 import yaml
 
-from t2l.models.base import BaseModelSpec
 from t2l.app.cli import main
 from t2l.errors import T2LError
 from t2l.lora.library import Library, sha256_file
-from t2l.lora.peft_io import ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, load_adapter_weights, save_adapter
+from t2l.lora.peft_io import (
+    ADAPTER_CONFIG_FILE,
+    ADAPTER_WEIGHTS_FILE,
+    load_adapter_weights,
+    save_adapter,
+)
 from t2l.lora.spec import LoRASpec
+from t2l.models.base import BaseModelSpec
 from tests.helpers.paths import BIGBENCH, REPO
 
 pytestmark = pytest.mark.real_assets  # tiny_random uses SmolLM2's tokenizer from the offline bundle
@@ -403,9 +408,9 @@ def test_task_lora_module_raises_on_a_nan_loss(tiny_model):
 
 
 def test_train_lora_stops_on_divergence_and_unloads_the_lora(tiny_model, tmp_path):
-    from t2l.training.lora_library import LoRATrainBudget, train_lora
     from t2l.tasks.bigbench import load_bigbench_task
     from t2l.tasks.schema import split_task
+    from t2l.training.lora_library import LoRATrainBudget, train_lora
 
     model, tokenizer, spec = tiny_model
     model = copy.deepcopy(model)

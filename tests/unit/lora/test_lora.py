@@ -9,10 +9,17 @@ import safetensors.torch
 import torch
 import yaml
 
-from t2l.models.base import BaseModelSpec, load_base
 from t2l.errors import T2LError
+from t2l.lora.peft_io import (
+    load_adapter_weights,
+    peft_state_to_weights,
+    save_adapter,
+    spec_from_peft_config,
+    to_peft_config,
+    weights_to_peft_state,
+)
 from t2l.lora.spec import LoRASpec, delta_w
-from t2l.lora.peft_io import load_adapter_weights, peft_state_to_weights, save_adapter, spec_from_peft_config, to_peft_config, weights_to_peft_state
+from t2l.models.base import BaseModelSpec, load_base
 from tests.helpers.paths import CONF
 
 

@@ -17,14 +17,13 @@ import safetensors.torch
 import torch
 import yaml
 
-from t2l.lora.apply import apply_lora
-from t2l.models.bundle import BUNDLE_CONFIG_FILE, BUNDLE_WEIGHTS_FILE, T2L, base_summary
 from t2l.app.cli import main
 from t2l.errors import T2LError
-from t2l.models.hypernet import HyperNet
-from t2l.lora.spec import unbatch
-from t2l.lora.spec import LoRASpec
+from t2l.lora.apply import apply_lora
 from t2l.lora.peft_io import load_adapter_weights
+from t2l.lora.spec import LoRASpec, unbatch
+from t2l.models.bundle import BUNDLE_CONFIG_FILE, BUNDLE_WEIGHTS_FILE, T2L, base_summary
+from t2l.models.hypernet import HyperNet
 from tests.helpers.paths import REPO
 from tests.helpers.specs import base_spec
 

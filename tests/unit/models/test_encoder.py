@@ -7,8 +7,8 @@ import warnings
 import pytest
 import torch
 
-from t2l.models.encoder import TaskEncoder
 from t2l.errors import T2LError
+from t2l.models.encoder import TaskEncoder
 from tests.helpers.specs import minilm_config
 
 pytestmark = pytest.mark.real_assets

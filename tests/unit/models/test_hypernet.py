@@ -13,10 +13,8 @@ import torch
 import yaml
 
 from t2l.errors import T2LError
-from t2l.models.hypernet import HyperNet, count_parameters
-from t2l.lora.spec import unbatch
-from t2l.lora.spec import LoRASpec, check_weights
-from t2l.models.hypernet import hypernet_param_count
+from t2l.lora.spec import LoRASpec, check_weights, unbatch
+from t2l.models.hypernet import HyperNet, count_parameters, hypernet_param_count
 from tests.helpers.paths import REPO
 from tests.helpers.specs import base_spec
 

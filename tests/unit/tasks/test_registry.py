@@ -6,7 +6,12 @@ from pathlib import Path
 import pytest
 
 from t2l.errors import T2LError
-from t2l.tasks.registry import TaskCatalog, TaskSources, read_description_banks, read_name_list
+from t2l.tasks.registry import (
+    TaskCatalog,
+    TaskSources,
+    read_description_banks,
+    read_name_list,
+)
 from tests.helpers.paths import BIGBENCH, FIXTURES, REPO
 
 TOY_GEN = FIXTURES / "local" / "toy_gen.jsonl"

@@ -7,7 +7,11 @@ import pytest
 
 from t2l.errors import T2LError
 from t2l.tasks.schema import split_task
-from t2l.tasks.sni import load_sni_dataset_dir, load_sni_task_file, parse_tk_instruct_prompt
+from t2l.tasks.sni import (
+    load_sni_dataset_dir,
+    load_sni_task_file,
+    parse_tk_instruct_prompt,
+)
 from tests.helpers.paths import FIXTURES as FIXTURE_ROOT
 
 FIXTURES = FIXTURE_ROOT / "sni"
