@@ -14,7 +14,8 @@ import sys
 import hydra
 from omegaconf import DictConfig
 
-from t2l.app.config import check_command_line, register_schemas
+from t2l.app.jobs import check_command_line
+from t2l.app.schemas import register_schemas
 from t2l.errors import T2LError
 
 

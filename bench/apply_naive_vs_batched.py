@@ -61,8 +61,8 @@ class SavedBytes:
 def setup(batch: int, seq: int):
     import yaml
 
-    from t2l.models.base import BaseModelSpec, load_base
     from t2l.lora.spec import LoRASpec
+    from t2l.models.base import BaseModelSpec, load_base
 
     base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf/base_model/smollm2_135m.yaml").read_text()))
     model, _ = load_base(base)

@@ -48,13 +48,14 @@ def main() -> None:
     args = parser.parse_args()
     torch.manual_seed(0)
 
+    import yaml
+    from tests.scoring_oracle import plain_pick
+
     from t2l.assets import require
-    from t2l.models.base import BaseModelSpec, load_base
     from t2l.eval.scoring import score_choices
+    from t2l.models.base import BaseModelSpec, load_base
     from t2l.tasks.prompts import build_prompt, continuation
     from t2l.tasks.registry import TaskCatalog, TaskSources
-    from tests.scoring_oracle import plain_pick
-    import yaml
 
     spec = BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf/base_model/smollm2_135m.yaml").read_text()))
     model, tokenizer = load_base(spec)

@@ -34,10 +34,10 @@ def main() -> None:
     args = parser.parse_args()
     import yaml
 
+    from t2l.lora.spec import LoRASpec
     from t2l.models.base import BaseModelSpec
     from t2l.models.bundle import T2L, base_summary
     from t2l.models.hypernet import HyperNet
-    from t2l.lora.spec import LoRASpec
 
     base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf/base_model/smollm2_135m.yaml").read_text()))
     encoder_cfg = yaml.safe_load((REPO / "conf/encoder/minilm.yaml").read_text())

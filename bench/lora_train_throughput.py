@@ -60,14 +60,14 @@ def main() -> None:
     from torch.utils.data import DataLoader
 
     from t2l.assets import require
+    from t2l.eval.scoring import EvalSettings
+    from t2l.lora.peft_io import to_peft_config
+    from t2l.lora.spec import LoRASpec
     from t2l.models.base import BaseModelSpec, load_base
     from t2l.tasks.batching import LengthGroupedBatches, pad_batch, padding_waste
-    from t2l.eval.scoring import EvalSettings
-    from t2l.lora.spec import LoRASpec
-    from t2l.lora.peft_io import to_peft_config
-    from t2l.training.modules import TaskLoRAModule
     from t2l.tasks.prompts import sft_features
     from t2l.tasks.registry import TaskCatalog, TaskSources
+    from t2l.training.modules import TaskLoRAModule
 
     base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf/base_model/smollm2_135m.yaml").read_text()))
     spec = LoRASpec.for_base(base)

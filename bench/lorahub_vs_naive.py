@@ -81,22 +81,28 @@ def main() -> None:
     args = parser.parse_args()
     load_before = os.getloadavg()
 
-    from t2l.models.base import load_base
-    from t2l.baselines.lorahub import (FewShotLoss, compose, few_shot_examples, lorahub_search, pick_modules,
-                                       stack_library)
     from t2l.app.cli import compose as compose_config
+    from t2l.app.config import base_model_spec, lora_spec, task_catalog
+    from t2l.baselines.lorahub import (
+        FewShotLoss,
+        compose,
+        few_shot_examples,
+        lorahub_search,
+        pick_modules,
+        stack_library,
+    )
+    from t2l.lora.library import Library
     from t2l.lora.peft_io import load_adapter_weights
-    from t2l.pipeline import base_model_spec, open_library, task_sources
-    from t2l.tasks.registry import TaskCatalog
+    from t2l.models.base import load_base
 
     cfg = compose_config("lorahub", [f"task={args.task}", *args.overrides])
     base = base_model_spec(cfg)
-    library = open_library(cfg, base)
+    library = Library(cfg.library.dir, base, lora_spec(cfg, base))
     spec, max_length = library.spec, int(cfg.max_length)
     adapters = library.training_adapters()
     pool = [name for name in adapters if name != args.task]
     modules = min(args.modules, len(pool))  # the library may hold fewer than the 20 LoraHub uses
-    task = TaskCatalog(task_sources(cfg.data)).load(args.task)
+    task = task_catalog(cfg).load(args.task)
     examples = few_shot_examples(task, args.examples)
     names = pick_modules(adapters, args.task, modules, seed=0)
     weights = {n: load_adapter_weights(adapters[n], base, expect=spec)[0] for n in names}

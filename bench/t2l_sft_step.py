@@ -31,14 +31,14 @@ def main() -> None:
     import yaml
     from peft import get_peft_model
 
-    from t2l.lora.apply import apply_lora
     from t2l.assets import require
+    from t2l.lora.apply import apply_lora
+    from t2l.lora.peft_io import to_peft_config
+    from t2l.lora.spec import LoRASpec
     from t2l.models.base import BaseModelSpec, load_base
-    from t2l.tasks.batching import TaskBalancedBatches, task_batch
     from t2l.models.encoder import TaskEncoder
     from t2l.models.hypernet import HyperNet
-    from t2l.lora.spec import LoRASpec
-    from t2l.lora.peft_io import to_peft_config
+    from t2l.tasks.batching import TaskBalancedBatches, task_batch
     from t2l.tasks.prompts import sft_features
     from t2l.tasks.registry import TaskCatalog, TaskSources
 

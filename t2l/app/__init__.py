@@ -1,7 +1,8 @@
 """The application layer: the only code that reads Hydra / OmegaConf config.
 
-- `config`     structured-config schemas (the dataclasses below this layer), compose, cfg -> objects,
-               one-line errors for unknown keys, groups and jobs
+- `schemas`    the structured-config schemas (top-level keys; lower layers' dataclasses for the groups)
+- `config`     compose with one-line errors for unknown keys and groups; cfg -> objects
+- `builds`     the training jobs as functions of plain objects (RunContext in, artifacts out)
 - `jobs`       the JOBS registry behind `python train.py experiment=...` (library, multitask, oracle, t2l, benchmark)
 - `evaluate`   `t2l eval`: base / ICL / peft adapters / a T2L bundle + controls, through eval.rows
 - `benchmark`  the held-out benchmark: reads artifacts, builds the missing ones through the job functions

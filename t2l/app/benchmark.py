@@ -2,7 +2,7 @@
 
 The benchmark reads the library (task LoRAs, the multi-task LoRA, oracle LoRAs) from `library.dir`
 and T2L bundles from `benchmark.t2l.<row>.run_dir`/hypernet. What is missing is built first, when
-`benchmark.build.missing` is true, by the same job functions train.py runs (t2l.app.jobs), with
+`benchmark.build.missing` is true, by the same job functions train.py runs (t2l.app.builds), with
 structured arguments; each build prints the equivalent train.py command. Then one base model scores
 every row through t2l.eval.rows, and results.json + the report are written.
 """
@@ -10,89 +10,18 @@ every row through t2l.eval.rows, and results.json + the report are written.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 from omegaconf import DictConfig, OmegaConf
 
+from t2l.app.schemas import BenchmarkConfig
 from t2l.baselines.lorahub import LoraHubSettings
 from t2l.errors import T2LError
 from t2l.eval.rows import BenchmarkRow
 from t2l.eval.scoring import EvalSettings
 from t2l.tasks.heldout import HELDOUT_SPLIT, refuse_heldout
 from t2l.tasks.schema import Task
-
-# The CPU library: 12 BIG-bench training tasks whose LoRAs train in ~25 min on 2 cores (docs/library.md).
-CPU_LIBRARY_TASKS = ["strategyqa", "implicatures", "hindu_knowledge", "misconceptions", "anachronisms", "social_iqa",
-                     "logical_fallacy_detection", "metaphor_boolean", "intent_recognition", "social_support",
-                     "winowhy", "epistemic_reasoning"]
-
-
-@dataclass
-class T2LBuild:
-    """How to train a T2L row's bundle when it is missing: objective kind + overrides of its dataclasses."""
-
-    objective: str = "sft"                                  # sft | recon (t2l.training.hypernet.OBJECTIVES)
-    settings: dict[str, Any] = field(default_factory=dict)  # overrides of SFTObjective / ReconObjective
-    hypernet: dict[str, Any] = field(default_factory=dict)  # overrides of HyperNetConfig
-    split: str = "bigbench_train"                           # the training tasks
-
-
-@dataclass
-class T2LRow:
-    run_dir: str = "outputs/t2l_sft"   # the bundle is run_dir/hypernet; checkpoints in run_dir/ckpt
-    build: T2LBuild = field(default_factory=T2LBuild)
-
-
-def _default_t2l_rows() -> dict[str, T2LRow]:
-    return {
-        # CPU budget: 100 steps x 8 examples (about 12 min here); heads at 3e-5, the trunk faster.
-        "t2l_sft_M": T2LRow("outputs/t2l_sft", T2LBuild("sft", {"max_steps": 100, "val_tasks": 0,
-                                                                "max_train_examples": 64, "lr": 1.0e-4,
-                                                                "head_lr": 3.0e-5})),
-        "t2l_recon": T2LRow("outputs/t2l_recon", T2LBuild("recon", {}, {"init_head_weights": "small"})),
-    }
-
-
-@dataclass
-class LibraryBuild:
-    missing: bool = True                 # build what is missing; false: stop and name the command instead
-    min_library: int = 10                # fewer task adapters than this: train the library first
-    library_tasks: list[str] = field(default_factory=lambda: list(CPU_LIBRARY_TASKS))
-    # Same number of training examples as the T2L-SFT row: 200 steps x batch 4 = 100 x 8.
-    multitask: dict[str, Any] = field(default_factory=lambda: {"max_steps": 200, "val_every": 100,
-                                                               "max_train_examples": 64})
-    multitask_split: str = "bigbench_train"
-
-
-@dataclass
-class BenchmarkRows:
-    multitask: bool = True
-    retrieval: bool = True
-    lorahub: bool = True
-    oracle: bool = True
-
-
-@dataclass
-class BenchmarkConfig:
-    """`benchmark.*` (conf/experiment/benchmark.yaml selects the tasks; everything else defaults here)."""
-
-    out: str = "outputs/benchmark"       # results.json + predictions.jsonl
-    report: str | None = "docs/results.md"   # t2l report of the results (null: skip)
-    plots: str | None = "docs/plots"
-    limit: int | None = 40               # test examples per task (null: all)
-    eval_split: str = EvalSettings.split
-    batch_size: int = EvalSettings.batch_size
-    max_new_tokens: int = EvalSettings.max_new_tokens
-    shots: int = 3                       # in-context rows (base and the primary T2L row)
-    retrieval_k: int = 3
-    lorahub: LoraHubSettings = field(default_factory=lambda: LoraHubSettings(modules=12))  # the CPU library's size
-    rows: BenchmarkRows = field(default_factory=BenchmarkRows)
-    primary: str = "t2l_sft_M"           # the T2L row that also gets +ICL and the control descriptions
-    controls: list[str] = field(default_factory=lambda: ["random", "wrong", "generic"])
-    t2l: dict[str, T2LRow] = field(default_factory=_default_t2l_rows)
-    build: LibraryBuild = field(default_factory=LibraryBuild)
 
 
 def _command(experiment: str, changes: dict[str, Any], extra: Sequence[str] = ()) -> str:
@@ -105,13 +34,13 @@ def _command(experiment: str, changes: dict[str, Any], extra: Sequence[str] = ()
 
 def build_missing(ctx, config: BenchmarkConfig, names: list[str], budget, multitask_val_tasks: int) -> None:
     """Train what the rows need and the disk lacks, through the job functions (never train.py's dispatch)."""
-    from t2l.app.config import objective_settings, settings_of
-    from t2l.app.jobs import (
+    from t2l.app.builds import (
         budget_overrides,
         train_hypernet_job,
         train_library_job,
         train_multitask_job,
     )
+    from t2l.app.config import objective_settings, settings_of
     from t2l.models.hypernet import HyperNetConfig
 
     build = config.build
@@ -178,9 +107,9 @@ def lorahub_row(tasks: Sequence[Task], adapters, base, spec, model, tokenizer, s
 
 def benchmark_job(cfg: DictConfig) -> dict:
     """Build what is missing, refuse contamination, score every row, write results and the report."""
+    from t2l.app.builds import run_context
     from t2l.app.config import select_tasks, settings_of, to_object
     from t2l.app.evaluate import print_rows, write_results
-    from t2l.app.jobs import run_context
     from t2l.baselines.retrieval import RetrievalIndex
     from t2l.eval.report import write_report
     from t2l.eval.rows import evaluate_rows, library_row, t2l_rows

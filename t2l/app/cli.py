@@ -247,9 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     # nargs="*" positional at the first option, so collect the leftovers back into `rest`.
     args, extra = parser.parse_known_args(argv)
     if extra:
-        if getattr(args, "command", None) != "library" or any(e.startswith("-") for e in extra):
+        field = {"library": "rest", "generate": "overrides"}.get(getattr(args, "command", None))
+        if field is None or any(e.startswith("-") for e in extra):
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
-        args.rest = list(args.rest) + extra
+        setattr(args, field, list(getattr(args, field)) + extra)
     try:
         return args.func(args)
     except T2LError as err:

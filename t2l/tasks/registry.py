@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from t2l.errors import T2LError
 from t2l.io import parse_json_line
-from t2l.tasks.schema import RawTask, Task, split_task
+from t2l.tasks.schema import DEFAULT_FRACTIONS, RawTask, Task, split_task
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -34,7 +34,7 @@ class TaskSources:
     descriptions_dir: str | None = str(REPO_DATA / "descriptions")
     splits_dir: str = str(REPO_DATA / "splits")
     seed: int = 0
-    fractions: dict[str, float] | None = None
+    fractions: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_FRACTIONS))
     max_input_chars: int = 4000
     exclude: list[str] = field(default_factory=list)
     exclude_file: str | None = None

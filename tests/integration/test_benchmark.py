@@ -9,8 +9,8 @@ import json
 import pytest
 
 from t2l.errors import T2LError
-from tests.helpers.experiments import TINY, compose_train
 from tests.helpers.behaviour import assert_same_behaviour, sha256
+from tests.helpers.experiments import TINY, compose_train
 from tests.helpers.paths import BIGBENCH
 
 HELDOUT, POOL = "toy_generate", ("toy_choice", "toy_prefixed")

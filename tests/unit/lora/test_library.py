@@ -398,7 +398,7 @@ def test_task_lora_module_raises_on_a_nan_loss(tiny_model):
 
     model, tokenizer, spec = tiny_model
     peft_model = get_peft_model(copy.deepcopy(model), to_peft_config(LoRASpec.for_base(spec), TINY_ID))
-    module = TaskLoRAModule(peft_model, tokenizer, [], EvalSettings(progress=False))
+    module = TaskLoRAModule(peft_model, tokenizer, [], EvalSettings(progress=False), lr=1e-3)
     ids = torch.tensor([tokenizer("What color is snow? white")["input_ids"]])
     batch = {"input_ids": ids, "attention_mask": torch.ones_like(ids), "labels": ids.clone()}
     assert torch.isfinite(module.model(**batch).loss)

@@ -78,8 +78,18 @@ def test_spec_shapes_from_base_configs():
 
 
 def test_spec_from_default_yaml_matches_defaults():
-    cfg = yaml.safe_load((CONF / "lora" / "default.yaml").read_text())
-    assert LoRASpec.for_base(base_spec("tiny_random"), **cfg) == LoRASpec.for_base(base_spec("tiny_random"))
+    """conf/lora/default.yaml composes to LoRAConfig's defaults, which are LoRASpec's: the method's LoRA."""
+    from omegaconf import OmegaConf
+
+    from t2l.app.config import compose
+    from t2l.lora.spec import LoRAConfig
+
+    composed = OmegaConf.to_object(compose("train", []).lora)
+    assert composed == LoRAConfig()
+    tiny = base_spec("tiny_random")
+    assert LoRASpec.for_base(tiny, composed) == LoRASpec.for_base(tiny)
+    assert (LoRASpec().target_modules, LoRASpec().rank, LoRASpec().alpha, LoRASpec().use_rslora) == (
+        ("q_proj", "v_proj"), 8, 16, True)
 
 
 def test_unknown_module_names_the_fix():

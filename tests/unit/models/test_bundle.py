@@ -331,3 +331,42 @@ def test_cli_params_matches_the_paper(size, capsys):
     count = int(line.split()[1])
     assert abs(count - PAPER_PARAMS[size]) / PAPER_PARAMS[size] < 0.05, (size, count)
     assert "encoder_dim: 1024" in out and "mistralai/Mistral-7B-Instruct-v0.2" in out
+
+
+FREE_TEXT = [
+    "Decide if a sentence makes sense, given the sport.",          # commas (Hydra: "Ambiguous value")
+    'Answer "yes" or \'no\': is it plausible?',                      # quotes and a colon
+    "Map x=1, y=2 to x+y; output the sum",                          # equals signs
+    "Pick [A], [B] or (C) {as a letter}",                            # brackets and braces
+    "Two lines:\nfirst read the story, then answer",                # a newline
+    "Übersetze ins Deutsche — 日本語も OK",                           # mixed scripts
+]
+
+
+@pytest.mark.parametrize("text", FREE_TEXT)
+def test_generate_takes_descriptions_as_people_type_them(bundle, tmp_path, text):
+    """description=TEXT reaches the hypernet exactly as typed, and so does --description TEXT."""
+    t2l, path = bundle
+    out_kv, out_flag = tmp_path / "kv", tmp_path / "flag"
+    assert main(["generate", f"checkpoint={path}", f"description={text}", f"out={out_kv}"]) == 0
+    assert main(["generate", f"checkpoint={path}", "--description", text, f"out={out_flag}"]) == 0
+    for out in (out_kv, out_flag):
+        assert json.loads((out / "t2l_description.json").read_text()) == {"description": text}
+    expected = t2l.generate([text])
+    written, _, _ = load_adapter_weights(out_kv, base_spec("tiny_random"))
+    for key, value in written.items():
+        torch.testing.assert_close(value, expected[key][0])
+
+
+def test_generate_repeated_flag_makes_one_adapter_each(bundle, tmp_path):
+    _, path = bundle
+    assert main(["generate", f"checkpoint={path}", "--description", "first, task", "--description", "second: task",
+                 f"out={tmp_path}"]) == 0
+    index = json.loads((tmp_path / "index.json").read_text())
+    assert sorted(index.values()) == ["first, task", "second: task"]
+
+
+def test_hydra_quoting_still_works(bundle, tmp_path):
+    _, path = bundle
+    assert main(["generate", f"checkpoint={path}", "description='a, quoted one'", f"out={tmp_path / 'q'}"]) == 0
+    assert json.loads((tmp_path / "q" / "t2l_description.json").read_text()) == {"description": "a, quoted one"}

@@ -10,12 +10,10 @@ import json
 
 import pytest
 import torch
-import yaml
 
 from t2l.errors import T2LError
 from t2l.lora.spec import LoRASpec, check_weights, unbatch
 from t2l.models.hypernet import HyperNet, count_parameters, hypernet_param_count
-from tests.helpers.paths import REPO
 from tests.helpers.specs import base_spec
 
 SIZES = ("L", "M", "S")
@@ -25,7 +23,12 @@ REFERENCE_PARAMS = {"L": 55.4e6, "M": 34.4e6, "S": 5.0e6}
 
 
 def lora_config() -> dict:
-    return yaml.safe_load((REPO / "conf" / "lora" / "default.yaml").read_text())
+    """The LoRA options conf/lora/default.yaml composes to (LoRAConfig's defaults)."""
+    import dataclasses
+
+    from t2l.lora.spec import LoRAConfig
+
+    return dataclasses.asdict(LoRAConfig())
 
 
 def spec_for(name: str) -> LoRASpec:

@@ -1,0 +1,152 @@
+"""The training jobs as functions of plain objects: what train.py's jobs run, and what the benchmark
+calls to build a missing artifact (never through train.py's dispatch, never from command strings).
+
+`RunContext` is what every job shares, read from the config once (`run_context`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any, Callable
+
+from omegaconf import DictConfig
+
+from t2l.errors import T2LError
+from t2l.lora.library import Library
+from t2l.lora.spec import LoRASpec
+from t2l.models.base import BaseModelSpec
+from t2l.models.hypernet import HyperNetConfig
+from t2l.tasks.heldout import HELDOUT_SPLIT, refuse_heldout
+from t2l.tasks.registry import TaskCatalog
+from t2l.training.hypernet import T2LTrainSettings
+from t2l.training.lora_library import LoRATrainBudget
+
+
+@dataclass
+class RunContext:
+    """What every job shares, read from the config once: models' specs, tasks, where things live."""
+
+    base: BaseModelSpec
+    spec: LoRASpec
+    catalog: TaskCatalog
+    library_dir: Path
+    encoder_config: dict
+    trainer_kwargs: dict
+    make_logger: Callable[[str], Any] | None
+    seed: int
+    device: str
+
+    def library(self) -> Library:
+        """The library as it is on disk now (a fresh read: a build may have just added to it)."""
+        return Library(self.library_dir, self.base, self.spec)
+
+    def heldout(self) -> list[str]:
+        return self.catalog.split_names(HELDOUT_SPLIT)
+
+    def logger(self, name: str):
+        return self.make_logger(name) if self.make_logger else None
+
+
+def run_context(cfg: DictConfig) -> RunContext:
+    from omegaconf import OmegaConf
+
+    from t2l.app.config import (
+        base_model_spec,
+        logger_factory,
+        lora_spec,
+        resolve_device,
+        task_catalog,
+        trainer_arguments,
+    )
+
+    base = base_model_spec(cfg)
+    return RunContext(base=base, spec=lora_spec(cfg, base), catalog=task_catalog(cfg),
+                      library_dir=Path(str(cfg.library.dir)).expanduser(),
+                      encoder_config=OmegaConf.to_container(cfg.encoder, resolve=True),
+                      trainer_kwargs=trainer_arguments(cfg), make_logger=logger_factory(cfg), seed=int(cfg.seed),
+                      device=resolve_device(str(cfg.device)))
+
+
+# -- the job functions: plain objects in --------------------------------------------------------------------
+def train_library_job(ctx: RunContext, names: list[str], budget: LoRATrainBudget, namespace: str = "tasks",
+                      model=None, tokenizer=None) -> dict:
+    """One LoRA per task into the library's `namespace` (tasks, or oracle for held-out tasks)."""
+    from t2l.models.base import load_base
+    from t2l.training.lora_library import train_library
+
+    if namespace != "oracle":
+        refuse_heldout(names, ctx.heldout(), what="experiment 'library'")
+    library = ctx.library()
+    if model is None:
+        model, tokenizer = load_base(ctx.base)
+    train_library(library, names, ctx.catalog.load, model, tokenizer, budget, ctx.base.chat_template, namespace,
+                  ctx.make_logger, ctx.trainer_kwargs)
+    entries = library.entries(namespace)
+    gains = [entries[n]["val_gain"] for n in names if n in entries and "val_gain" in entries[n]]
+    print(f"library {library.root}: {len(entries)} {namespace} adapters; "
+          f"{sum(g > 0 for g in gains)}/{len(gains)} improved on validation")
+    return {"adapters": len(entries), "improved": sum(g > 0 for g in gains)}
+
+
+def train_multitask_job(ctx: RunContext, names: list[str], budget: LoRATrainBudget, val_tasks: int,
+                        model=None, tokenizer=None) -> dict:
+    """One LoRA over the union of `names`, stored as the library's multitask adapter."""
+    from t2l.models.base import load_base
+    from t2l.tasks.schema import validation_tasks
+    from t2l.training.lora_library import train_multitask
+
+    refuse_heldout(names, ctx.heldout(), what="experiment 'multitask'")
+    tasks = [ctx.catalog.load(n) for n in names]
+    if model is None:
+        model, tokenizer = load_base(ctx.base)
+    val = validation_tasks(tasks, val_tasks, ctx.seed)
+    path = train_multitask(ctx.library(), tasks, val, model, tokenizer, budget, ctx.base.chat_template,
+                           ctx.logger("multitask"), ctx.trainer_kwargs)
+    return {"adapter": str(path)}
+
+
+def train_hypernet_job(ctx: RunContext, names: list[str], settings: T2LTrainSettings, options: HyperNetConfig,
+                       out_dir: Path, run: str, resume: bool = False) -> dict:
+    """Train T2L (SFT or reconstruction of the library) on `names`; export out_dir/hypernet."""
+    import pytorch_lightning as pl
+    import torch
+
+    from t2l.lora.peft_io import load_adapter_weights
+    from t2l.models.base import load_base
+    from t2l.models.encoder import TaskEncoder
+    from t2l.models.hypernet import HyperNet
+    from t2l.tasks.schema import validation_tasks
+    from t2l.training.hypernet import train_t2l
+
+    refuse_heldout(names, ctx.heldout(), what="T2L training")
+    encoder = TaskEncoder.from_config(ctx.encoder_config)
+    pl.seed_everything(settings.seed, verbose=False)  # the hypernet's initial weights are part of the run
+    hypernet = HyperNet.from_config_options(ctx.spec, encoder.dim, options)
+    targets = None
+    if settings.objective == "recon":
+        adapters = ctx.library().training_adapters()
+        names = [n for n in names if n in adapters]
+        if len(names) < 2:
+            raise T2LError(f"reconstruction needs library adapters for the selected tasks; found {len(names)}. "
+                           "Train them first: python train.py experiment=library")
+        loaded = [load_adapter_weights(adapters[n], ctx.base, expect=ctx.spec)[0] for n in names]
+        targets = {k: torch.stack([w[k] for w in loaded]) for k in loaded[0]}
+    tasks = [ctx.catalog.load(n) for n in names]
+    needs_base = settings.objective == "sft" or settings.val_tasks > 0
+    model = tokenizer = None
+    if needs_base:
+        model, tokenizer = load_base(ctx.base)
+    val = validation_tasks(tasks, settings.val_tasks, ctx.seed) if needs_base and settings.val_tasks else []
+    bundle = train_t2l(hypernet, encoder, ctx.base, ctx.encoder_config, tasks, settings, out_dir, model, tokenizer,
+                       val, targets, ctx.logger(run), ctx.trainer_kwargs, resume)
+    print(f"hypernet bundle: {out_dir / 'hypernet'} ({bundle.training['steps']} steps, {len(tasks)} tasks)")
+    return {"bundle": str(out_dir / "hypernet"), "steps": bundle.training["steps"]}
+
+
+def budget_overrides(budget: LoRATrainBudget, changes: dict) -> LoRATrainBudget:
+    """`budget` with `changes` (keys of LoRATrainBudget), refusing unknown keys."""
+    unknown = set(changes) - set(asdict(budget))
+    if unknown:
+        raise T2LError(f"library budget has no keys {sorted(unknown)}; allowed: {sorted(asdict(budget))}")
+    return replace(budget, **changes)

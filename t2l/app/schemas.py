@@ -1,0 +1,195 @@
+"""The structured-config schemas of the application: the top-level keys of conf/train.yaml, eval.yaml,
+generate.yaml, lorahub.yaml, the library group and the benchmark section, with their defaults.
+
+Groups whose settings belong to a lower layer use that layer's dataclass directly (LoRAConfig,
+HyperNetConfig, SFTObjective / ReconObjective, LoRATrainBudget, TaskSources, LoraHubSettings);
+`register_schemas` puts all of them in Hydra's ConfigStore under the names the conf/ files use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from t2l.baselines.lorahub import LoraHubSettings
+from t2l.eval.scoring import EvalSettings
+from t2l.lora.spec import LoRAConfig
+from t2l.models.hypernet import HyperNetConfig
+from t2l.tasks.registry import TaskSources
+from t2l.training.hypernet import OBJECTIVES
+from t2l.training.lora_library import LoRATrainBudget
+
+
+@dataclass
+class MultitaskConfig:
+    val_tasks: int = 8          # validate the multi-task LoRA on this many pool tasks
+
+
+@dataclass
+class LibraryConfig:
+    """conf/library/*.yaml: where the LoRA library lives and how its LoRAs train."""
+
+    dir: str = "outputs/library/${base_model.name}"
+    budget: LoRATrainBudget = field(default_factory=LoRATrainBudget)
+    multitask: MultitaskConfig = field(default_factory=MultitaskConfig)
+
+
+@dataclass
+class RunConfig:
+    """Keys every job reads (train.py and the `t2l` subcommands)."""
+
+    seed: int = 0
+    device: str = "auto"        # auto | cpu | cuda | mps: training (Lightning's accelerator), evaluation, benchmark
+    tasks: list[str] | None = None   # explicit task names; win over split
+    split: str | None = None    # a named task list (data/splits/NAME.txt) or a path to one
+
+
+@dataclass
+class TrainConfig(RunConfig):
+    """conf/train.yaml: `python train.py experiment=NAME [overrides]`."""
+
+    job: str | None = None      # set by the experiment: see t2l.app.jobs.JOBS
+    run: str = "${job}"         # outputs/<run>/ holds checkpoints and the exported bundle
+    resume: bool = False        # t2l: continue from outputs/<run>/ckpt/last.ckpt
+    out_dir: str = "outputs/${run}"
+    base_model: Any = None
+    encoder: Any = None
+    data: Any = None
+    lora: Any = None
+    library: Any = None
+    trainer: Any = None
+    logger: Any = None
+    hypernet: Any = None
+    objective: Any = None
+    benchmark: Any = None       # experiment=benchmark: BenchmarkConfig (below)
+
+
+@dataclass
+class EvalConfig(RunConfig):
+    """conf/eval.yaml: `t2l eval` (defaults from EvalSettings, the scorer's own)."""
+
+    limit: int | None = EvalSettings.limit          # at most this many examples per task
+    eval_split: str = EvalSettings.split            # which split of each task to score
+    shots: int = EvalSettings.shots                 # in-context examples from the task's train split
+    batch_size: int = EvalSettings.batch_size
+    max_new_tokens: int = EvalSettings.max_new_tokens
+    adapters: Any = None        # one peft dir (all tasks), {task: dir}, a JSON file of one, or a manifest.json
+    out: str | None = None      # write DIR/results.json and DIR/predictions.jsonl
+    checkpoint: str | None = None   # a T2L bundle: adapters generated from each task's description
+    controls: list[str] = field(default_factory=lambda: ["random", "wrong"])
+    include_base: bool = True   # with checkpoint: also the base model row
+    base_model: Any = None
+    data: Any = None
+    lora: Any = None
+
+
+@dataclass
+class GenerateConfig:
+    """conf/generate.yaml: `t2l generate` (descriptions -> peft adapter dirs, no base weights)."""
+
+    checkpoint: str | None = None
+    description: Any = None     # a string or a list of strings
+    descriptions_file: str | None = None
+    out: str | None = None
+    batch_size: int = 512
+    precision: str = "fp32"     # bf16: encoder + hypernet matmuls in bfloat16 (fast on AVX512-BF16 CPUs)
+
+
+@dataclass
+class LoraHubConfig(RunConfig, LoraHubSettings):
+    """conf/lorahub.yaml: `t2l lorahub task=NAME out=DIR` (search settings from LoraHubSettings)."""
+
+    task: str | None = None     # the target task; never one of the composed modules
+    out: str | None = None      # adapter dir to write (adapter_config.json, adapter_model.safetensors, lorahub.json)
+    base_model: Any = None
+    data: Any = None
+    lora: Any = None
+    library: Any = None
+
+
+def register_schemas() -> None:
+    """Put every schema in Hydra's ConfigStore (idempotent); conf/ files name them in their defaults."""
+    from hydra.core.config_store import ConfigStore
+
+    store = ConfigStore.instance()
+    for name, node in (("train_schema", TrainConfig), ("eval_schema", EvalConfig),
+                       ("generate_schema", GenerateConfig), ("lorahub_schema", LoraHubConfig)):
+        store.store(name=name, node=node)
+    for group, name, node in (("lora", "lora_schema", LoRAConfig), ("hypernet", "hypernet_schema", HyperNetConfig),
+                              ("library", "library_schema", LibraryConfig), ("data", "data_schema", TaskSources),
+                              ("objective", "sft_schema", OBJECTIVES["sft"]),
+                              ("objective", "recon_schema", OBJECTIVES["recon"]),
+                              ("benchmark", "benchmark_schema", BenchmarkConfig)):
+        store.store(group=group, name=name, node=node)
+
+
+# The CPU library: 12 BIG-bench training tasks whose LoRAs train in ~25 min on 2 cores (docs/library.md).
+CPU_LIBRARY_TASKS = ["strategyqa", "implicatures", "hindu_knowledge", "misconceptions", "anachronisms", "social_iqa",
+                     "logical_fallacy_detection", "metaphor_boolean", "intent_recognition", "social_support",
+                     "winowhy", "epistemic_reasoning"]
+
+
+@dataclass
+class T2LBuild:
+    """How to train a T2L row's bundle when it is missing: objective kind + overrides of its dataclasses."""
+
+    objective: str = "sft"                                  # sft | recon (t2l.training.hypernet.OBJECTIVES)
+    settings: dict[str, Any] = field(default_factory=dict)  # overrides of SFTObjective / ReconObjective
+    hypernet: dict[str, Any] = field(default_factory=dict)  # overrides of HyperNetConfig
+    split: str = "bigbench_train"                           # the training tasks
+
+
+@dataclass
+class T2LRow:
+    run_dir: str = "outputs/t2l_sft"   # the bundle is run_dir/hypernet; checkpoints in run_dir/ckpt
+    build: T2LBuild = field(default_factory=T2LBuild)
+
+
+def _default_t2l_rows() -> dict[str, T2LRow]:
+    return {
+        # CPU budget: 100 steps x 8 examples (about 12 min here); heads at 3e-5, the trunk faster.
+        "t2l_sft_M": T2LRow("outputs/t2l_sft", T2LBuild("sft", {"max_steps": 100, "val_tasks": 0,
+                                                                "max_train_examples": 64, "lr": 1.0e-4,
+                                                                "head_lr": 3.0e-5})),
+        "t2l_recon": T2LRow("outputs/t2l_recon", T2LBuild("recon", {}, {"init_head_weights": "small"})),
+    }
+
+
+@dataclass
+class LibraryBuild:
+    missing: bool = True                 # build what is missing; false: stop and name the command instead
+    min_library: int = 10                # fewer task adapters than this: train the library first
+    library_tasks: list[str] = field(default_factory=lambda: list(CPU_LIBRARY_TASKS))
+    # Same number of training examples as the T2L-SFT row: 200 steps x batch 4 = 100 x 8.
+    multitask: dict[str, Any] = field(default_factory=lambda: {"max_steps": 200, "val_every": 100,
+                                                               "max_train_examples": 64})
+    multitask_split: str = "bigbench_train"
+
+
+@dataclass
+class BenchmarkRows:
+    multitask: bool = True
+    retrieval: bool = True
+    lorahub: bool = True
+    oracle: bool = True
+
+
+@dataclass
+class BenchmarkConfig:
+    """`benchmark.*` (conf/experiment/benchmark.yaml selects the tasks; everything else defaults here)."""
+
+    out: str = "outputs/benchmark"       # results.json + predictions.jsonl
+    report: str | None = "docs/results.md"   # t2l report of the results (null: skip)
+    plots: str | None = "docs/plots"
+    limit: int | None = 40               # test examples per task (null: all)
+    eval_split: str = EvalSettings.split
+    batch_size: int = EvalSettings.batch_size
+    max_new_tokens: int = EvalSettings.max_new_tokens
+    shots: int = 3                       # in-context rows (base and the primary T2L row)
+    retrieval_k: int = 3
+    lorahub: LoraHubSettings = field(default_factory=lambda: LoraHubSettings(modules=12))  # the CPU library's size
+    rows: BenchmarkRows = field(default_factory=BenchmarkRows)
+    primary: str = "t2l_sft_M"           # the T2L row that also gets +ICL and the control descriptions
+    controls: list[str] = field(default_factory=lambda: ["random", "wrong", "generic"])
+    t2l: dict[str, T2LRow] = field(default_factory=_default_t2l_rows)
+    build: LibraryBuild = field(default_factory=LibraryBuild)

@@ -1,0 +1,111 @@
+"""Config enters one way: structured schemas hold every default once, conf/ files only override, and a
+misspelled key, a key in the wrong group, an unknown group choice or job is one line naming the fix,
+before any model loads."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+
+import pytest
+from omegaconf import OmegaConf
+
+from t2l.app.config import compose, objective_settings, settings_of
+from t2l.baselines.lorahub import LoraHubSettings
+from t2l.errors import T2LError
+from t2l.eval.scoring import EvalSettings
+from t2l.lora.spec import LoRAConfig
+from t2l.models.hypernet import HyperNetConfig
+from t2l.training.hypernet import ReconObjective, SFTObjective
+from t2l.training.lora_library import LoRATrainBudget
+from tests.helpers.paths import CONF, REPO
+
+
+@pytest.mark.parametrize("overrides, message", [
+    (["objective.lrr=1e-3"], r"unknown key 'objective.lrr' \(in conf/objective/sft.yaml, schema SFTObjective\); "
+                             r"did you mean objective.lr\?"),
+    (["experiment=t2l_recon", "objective.lrr=1"], r"in conf/objective/recon.yaml, schema ReconObjective"),
+    (["objective.rank=16"], r"'rank' is a key of lora.rank; set that instead"),
+    (["lora.rnk=4"], r"unknown key 'lora.rnk' \(in conf/lora/default.yaml.*did you mean lora.rank\?"),
+    (["library.budget.lrr=1"], r"schema LoRATrainBudget\); did you mean library.budget.lr\?"),
+    (["seeed=1"], r"unknown key 'seeed' \(in conf/train.yaml, schema TrainConfig\); did you mean seed\?"),
+    (["benchmark.limit=3"], r"the 'benchmark' keys exist only with experiment=benchmark"),
+    (["experiment=benchmark", "benchmark.limitt=3"], r"schema BenchmarkConfig\); did you mean benchmark.limit\?"),
+    (["hypernet=XL"], r"unknown hypernet 'XL'; choose one of conf/hypernet/\*.yaml: L, M, S"),
+    (["experiment=nope"], r"unknown experiment 'nope'; choose one of conf/experiment/\*.yaml"),
+])
+def test_bad_keys_and_groups_are_one_line_naming_the_fix(overrides, message):
+    with pytest.raises(T2LError, match=message) as err:
+        compose("train", overrides)
+    assert "\n" not in str(err.value)
+
+
+def test_defaults_live_in_the_dataclasses():
+    """What train.py composes is exactly what a notebook gets from the dataclasses' defaults."""
+    cfg = compose("train", ["experiment=t2l_sft"])
+    assert objective_settings(cfg.objective) == SFTObjective()
+    assert settings_of(cfg.hypernet, HyperNetConfig) == HyperNetConfig(size="M")
+    assert settings_of(cfg.library.budget, LoRATrainBudget) == LoRATrainBudget()
+    assert OmegaConf.to_object(cfg.lora) == LoRAConfig()
+    recon = compose("train", ["experiment=t2l_recon"])
+    assert objective_settings(recon.objective) == ReconObjective()
+    assert settings_of(recon.hypernet, HyperNetConfig) == HyperNetConfig(size="M", init_head_weights="small")
+    lorahub = compose("lorahub", [])
+    assert {f.name: lorahub[f.name] for f in dataclasses.fields(LoraHubSettings)} == dataclasses.asdict(LoraHubSettings())
+    evaluation = compose("eval", [])
+    assert (evaluation.limit, evaluation.batch_size, evaluation.eval_split) == (
+        EvalSettings.limit, EvalSettings.batch_size, EvalSettings.split)
+
+
+def test_group_files_only_override():
+    """No conf/ group file repeats a default: every key it sets differs from its schema's default."""
+    checks = {"objective/sft.yaml": SFTObjective(), "objective/recon.yaml": ReconObjective(),
+              "lora/default.yaml": LoRAConfig(), "hypernet/L.yaml": HyperNetConfig(), "hypernet/S.yaml": HyperNetConfig()}
+    import yaml
+
+    for path, defaults in checks.items():
+        data = yaml.safe_load((CONF / path).read_text())
+        data.pop("defaults")
+        for key, value in data.items():
+            assert value != getattr(defaults, key), f"conf/{path} repeats the default {key}={value!r}"
+
+
+def test_one_device_key_reaches_the_trainer():
+    from t2l.app.config import trainer_arguments
+
+    assert trainer_arguments(compose("train", ["device=cpu"]))["accelerator"] == "cpu"
+    assert "accelerator" not in trainer_arguments(compose("train", ["device=auto"]))  # Lightning's own auto
+    with pytest.raises(T2LError, match="device 'tpu9' is unknown"):
+        from t2l.app.config import resolve_device
+
+        resolve_device("tpu9")
+
+
+def test_a_trainer_key_lightning_does_not_know_is_refused():
+    from t2l.training.trainer import check_trainer_arguments
+
+    with pytest.raises(T2LError, match="trainer.precison is not a pytorch_lightning.Trainer argument"):
+        check_trainer_arguments({"precison": "bf16-mixed"})
+    with pytest.raises(T2LError, match="trainer.max_steps is set from the run's budget"):
+        check_trainer_arguments({"max_steps": 3})
+
+
+def run_train(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "train.py", *args], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["experiment=t2l_sft", "objective.lrr=1e-3"], "error: unknown key 'objective.lrr' (in conf/objective/sft.yaml"),
+    (["experiment=library", "library.budget.rank=4"], "'rank' is a key of lora.rank"),
+    ([], "error: no job to run (job=None); choose an experiment: benchmark, library"),
+])
+def test_train_py_bad_input_is_one_line_before_any_model_loads(args, message):
+    proc = run_train(*args)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert message in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr  # one line, no traceback, nothing loaded
+    assert proc.stdout == ""

@@ -1,0 +1,120 @@
+"""The package's shape, checked from the source (AST), so a violation fails before anyone runs it:
+
+- no import cycle between t2l modules (imports inside functions count too);
+- a module imports only its own layer or lower ones (the table in t2l/__init__.py);
+- only t2l/app/ imports hydra or omegaconf (config flows one way: app builds plain objects);
+- no module over 400 lines; every subpackage's __init__ says what it holds and may import.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.paths import REPO
+
+PACKAGE = REPO / "t2l"
+LAYERS = {"errors": 0, "io": 0, "assets": 0, "tasks": 1, "lora": 2, "models": 3, "eval": 4, "baselines": 4,
+          "training": 5, "app": 6}
+MAX_LINES = 400
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module `path` imports (absolute names), wherever the import statement sits."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def internal_imports(path: Path) -> set[str]:
+    """The t2l modules `path` imports (`from t2l.x import y` counts t2l.x.y when that is a module)."""
+    return {name for name in imports_of(path) if name in MODULES and name != "t2l"}
+
+
+def layer(module: str) -> int:
+    top = module.split(".")[1] if "." in module else None
+    return LAYERS.get(top, -1)
+
+
+def test_every_module_has_a_layer():
+    assert {m.split(".")[1] for m in MODULES if "." in m} <= set(LAYERS)
+
+
+def test_no_import_cycles():
+    graph = {m: internal_imports(p) - {m} for m, p in MODULES.items()}
+    visiting, done, cycles = set(), set(), []
+
+    def visit(node: str, trail: list[str]) -> None:
+        if node in done:
+            return
+        if node in visiting:
+            cycles.append(trail[trail.index(node):])
+            return
+        visiting.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            visit(nxt, trail + [nxt])
+        visiting.discard(node)
+        done.add(node)
+
+    for module in sorted(graph):
+        visit(module, [module])
+    assert not cycles, f"import cycles: {[' -> '.join(c) for c in cycles]}"
+
+
+def test_cycle_detector_finds_a_planted_cycle(tmp_path, monkeypatch):
+    """The detector itself can fail: two modules importing each other are reported."""
+    a, b = tmp_path / "a.py", tmp_path / "b.py"
+    a.write_text("from t2l.lora import spec\nimport t2l.models.base\n")
+    b.write_text("def f():\n    from t2l.lora.spec import LoRASpec\n")
+    assert internal_imports(a) == {"t2l.lora", "t2l.lora.spec", "t2l.models.base"}
+    assert internal_imports(b) == {"t2l.lora.spec"}
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if "." in m))
+def test_imports_only_its_own_layer_or_lower(module):
+    mine = layer(module)
+    higher = sorted(i for i in internal_imports(MODULES[module]) if layer(i) > mine)
+    assert not higher, f"{module} (layer {mine}) imports higher layers: {higher}; move the code or invert the call"
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_only_the_app_reads_hydra_config(module):
+    if module.startswith("t2l.app"):
+        return
+    config = sorted(i for i in imports_of(MODULES[module]) if i.split(".")[0] in ("hydra", "omegaconf"))
+    assert not config, f"{module} imports {config}: only t2l/app/ may read Hydra/OmegaConf config"
+
+
+def test_hydra_check_sees_a_function_level_import(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("def f():\n    from omegaconf import OmegaConf\n    return OmegaConf\n")
+    assert "omegaconf" in imports_of(path)
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_modules_are_small(module):
+    lines = len(MODULES[module].read_text().splitlines())
+    assert lines <= MAX_LINES, f"{MODULES[module]} has {lines} lines (> {MAX_LINES}); split it by concept"
+
+
+@pytest.mark.parametrize("package", sorted(m for m, p in MODULES.items() if p.name == "__init__.py"))
+def test_each_subpackage_says_what_it_holds_and_may_import(package):
+    doc = ast.get_docstring(ast.parse(MODULES[package].read_text())) or ""
+    assert len(doc) > 80, f"{package}/__init__.py needs a docstring: what it holds, what it may import"
+    if package != "t2l":
+        assert "import" in doc.lower(), f"{package}/__init__.py must say what it may import"
