@@ -75,9 +75,6 @@ def explain_unknown_key(full_key: str, schema: str | None, config_name: str, cho
 
 def compose(config_name: str, overrides: list[str]) -> DictConfig:
     """Compose conf/<config_name>.yaml with overrides; every config error becomes one T2LError line."""
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-    from hydra.core.global_hydra import GlobalHydra
     from hydra.errors import HydraException, MissingConfigException
     from omegaconf.errors import OmegaConfBaseException
 
@@ -86,10 +83,7 @@ def compose(config_name: str, overrides: list[str]) -> DictConfig:
     register_schemas()
     overrides = list(overrides)
     try:
-        if GlobalHydra.instance().is_initialized():  # inside train.py's @hydra.main (same conf/ directory)
-            return hydra_compose(config_name=config_name, overrides=overrides)
-        with initialize_config_dir(str(CONF_DIR), version_base=None):
-            return hydra_compose(config_name=config_name, overrides=overrides)
+        return compose_plain(config_name, overrides, hydra_node=False)
     except MissingConfigException as err:
         raise T2LError(_missing_config(err, overrides)) from None
     except (HydraException, OmegaConfBaseException) as err:
@@ -125,16 +119,18 @@ def _explain(err: Exception, overrides: list[str], config_name: str) -> str:
     return f"bad override: {first}"
 
 
-def compose_plain(config_name: str, overrides: list[str]) -> DictConfig:
-    """Compose with Hydra's own node kept (cfg.hydra.runtime.choices names each group's file)."""
+def compose_plain(config_name: str, overrides: list[str], hydra_node: bool = True) -> DictConfig:
+    """Hydra's compose as is (errors not translated). hydra_node keeps cfg.hydra, whose
+    runtime.choices names each group's file. Inside train.py's @hydra.main Hydra is already initialised
+    on the same conf/ directory, so it is reused."""
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
     if GlobalHydra.instance().is_initialized():
-        return hydra_compose(config_name=config_name, overrides=overrides, return_hydra_config=True)
+        return hydra_compose(config_name=config_name, overrides=overrides, return_hydra_config=hydra_node)
     with initialize_config_dir(str(CONF_DIR), version_base=None):
-        return hydra_compose(config_name=config_name, overrides=overrides, return_hydra_config=True)
+        return hydra_compose(config_name=config_name, overrides=overrides, return_hydra_config=hydra_node)
 
 
 # -- cfg -> objects ----------------------------------------------------------------------------------------
