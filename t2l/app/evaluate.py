@@ -11,16 +11,37 @@ kind (method / control), which results.json records.
 from __future__ import annotations
 
 import json
-import logging
 import time
 from pathlib import Path
+from typing import Mapping
 
 from omegaconf import DictConfig, OmegaConf
 
 from t2l.errors import T2LError
+from t2l.io import read_json
+from t2l.lora.peft_io import ADAPTER_CONFIG_FILE
 from t2l.tasks.heldout import HELDOUT_SPLIT
 
-log = logging.getLogger(__name__)
+
+def adapter_mapping(spec, tasks: list[str]) -> dict[str, str]:
+    """`spec` is None, one adapter dir (all tasks), a {task: dir} mapping, or a JSON file of one."""
+    if spec is None:
+        return {}
+    if isinstance(spec, Mapping):
+        mapping = {str(k): str(v) for k, v in spec.items()}
+    else:
+        path = Path(str(spec)).expanduser()
+        if path.is_file() and path.suffix == ".json":
+            mapping = read_json(path, "adapters= takes a {task: adapter_dir} JSON file or a library manifest.json")
+            if "entries" in mapping:  # a library manifest.json: its per-task adapters
+                mapping = {task: str(path.parent / entry["path"]) for task, entry in mapping["entries"]["tasks"].items()}
+        else:
+            mapping = {task: str(path) for task in tasks}
+    for task, directory in mapping.items():
+        if not (Path(directory).expanduser() / ADAPTER_CONFIG_FILE).is_file():
+            raise T2LError(f"adapter for task '{task}' at {directory} has no {ADAPTER_CONFIG_FILE}; "
+                           "point adapters= at a peft adapter directory")
+    return mapping
 
 
 def write_results(out: Path, results: dict, predictions: list[dict]) -> None:
@@ -49,7 +70,6 @@ def evaluate_job(cfg: DictConfig) -> dict:
     from t2l.eval.report import results_table
     from t2l.eval.rows import BenchmarkRow, adapter_dir_row, evaluate_rows, t2l_rows
     from t2l.eval.scoring import EvalSettings
-    from t2l.lora.attach import adapter_mapping
     from t2l.models.base import load_base
 
     catalog = task_catalog(cfg)

@@ -4,7 +4,6 @@ config into plain objects and calling a job function of t2l.app.builds / t2l.app
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Callable
 
@@ -26,8 +25,6 @@ from t2l.app.config import (
 from t2l.errors import T2LError
 from t2l.models.hypernet import HyperNetConfig
 from t2l.training.lora_library import LoRATrainBudget
-
-log = logging.getLogger(__name__)
 
 
 # -- config -> job arguments -----------------------------------------------------------------------------------
