@@ -108,7 +108,7 @@ def lorahub_row(tasks: Sequence[Task], adapters, base, spec, model, tokenizer, s
 def benchmark_job(cfg: DictConfig) -> dict:
     """Build what is missing, refuse contamination, score every row, write results and the report."""
     from t2l.app.builds import run_context
-    from t2l.app.config import select_tasks, settings_of, to_object
+    from t2l.app.config import select_tasks, settings_of, task_catalog, to_object
     from t2l.app.evaluate import print_rows, write_results
     from t2l.baselines.retrieval import RetrievalIndex
     from t2l.eval.report import write_report
@@ -125,7 +125,7 @@ def benchmark_job(cfg: DictConfig) -> dict:
     outside = [n for n in names if n not in ctx.heldout()]
     if outside:
         raise T2LError(f"benchmark tasks must be held-out ({HELDOUT_SPLIT}); {outside[:5]} are not")
-    tasks = [ctx.catalog.load(n) for n in names]
+    tasks = [task_catalog(cfg, evaluation=True).load(n) for n in names]   # with their evaluation descriptions
     build_missing(ctx, config, names, settings_of(cfg.library.budget, LoRATrainBudget),
                   int(cfg.library.multitask.val_tasks))
 

@@ -17,6 +17,12 @@ from t2l.lora.library import Library
 from t2l.lora.spec import LoRASpec
 from t2l.models.base import BaseModelSpec
 from t2l.models.hypernet import HyperNetConfig
+from t2l.tasks.descriptions import (
+    EVAL_BANK,
+    DescriptionBank,
+    check_training_bank,
+    refuse_eval_bank,
+)
 from t2l.tasks.heldout import HELDOUT_SPLIT, refuse_heldout
 from t2l.tasks.registry import TaskCatalog
 from t2l.training.hypernet import T2LTrainSettings
@@ -43,6 +49,16 @@ class RunContext:
 
     def heldout(self) -> list[str]:
         return self.catalog.split_names(HELDOUT_SPLIT)
+
+    def refuse_contamination(self, names: list[str], what: str) -> None:
+        """Before any training: no held-out task, no evaluation description, in what training reads."""
+        heldout = self.heldout()
+        refuse_heldout(names, heldout, what=what)
+        refuse_eval_bank(self.catalog.sources.descriptions_dir)
+        if self.catalog.eval_bank is not None:
+            raise T2LError(f"{what} was given data.eval_descriptions_dir ({self.catalog.sources.eval_descriptions_dir}); "
+                           "training never reads the evaluation descriptions (contamination); unset it")
+        check_training_bank(self.catalog.bank, heldout, DescriptionBank.read(EVAL_BANK))
 
     def logger(self, name: str):
         return self.make_logger(name) if self.make_logger else None
@@ -76,7 +92,7 @@ def train_library_job(ctx: RunContext, names: list[str], budget: LoRATrainBudget
     from t2l.training.lora_library import train_library
 
     if namespace != "oracle":
-        refuse_heldout(names, ctx.heldout(), what="experiment 'library'")
+        ctx.refuse_contamination(names, what="experiment 'library'")
     library = ctx.library()
     if model is None:
         model, tokenizer = load_base(ctx.base)
@@ -96,7 +112,7 @@ def train_multitask_job(ctx: RunContext, names: list[str], budget: LoRATrainBudg
     from t2l.tasks.schema import validation_tasks
     from t2l.training.lora_library import train_multitask
 
-    refuse_heldout(names, ctx.heldout(), what="experiment 'multitask'")
+    ctx.refuse_contamination(names, what="experiment 'multitask'")
     tasks = [ctx.catalog.load(n) for n in names]
     if model is None:
         model, tokenizer = load_base(ctx.base)
@@ -119,7 +135,7 @@ def train_hypernet_job(ctx: RunContext, names: list[str], settings: T2LTrainSett
     from t2l.tasks.schema import validation_tasks
     from t2l.training.hypernet import train_t2l
 
-    refuse_heldout(names, ctx.heldout(), what="T2L training")
+    ctx.refuse_contamination(names, what="T2L training")
     encoder = TaskEncoder.from_config(ctx.encoder_config)
     pl.seed_everything(settings.seed, verbose=False)  # the hypernet's initial weights are part of the run
     hypernet = HyperNet.from_config_options(ctx.spec, encoder.dim, options)

@@ -11,7 +11,9 @@ is composed, before any model loads, with one line that names the key, the file 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import logging
 import os
 import re
 from dataclasses import fields, is_dataclass
@@ -22,10 +24,14 @@ from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from t2l.app.schemas import register_schemas
 from t2l.errors import T2LError
+from t2l.hardware import choose_precision, lightning_precision, machine_line
 from t2l.lora.spec import LoRASpec
 from t2l.models.base import BaseModelSpec
+from t2l.tasks.descriptions import EVAL_BANK
 from t2l.tasks.registry import TaskCatalog
 from t2l.training.hypernet import OBJECTIVES, T2LTrainSettings
+
+log = logging.getLogger(__name__)
 
 CONF_DIR = Path(os.environ.get("T2L_CONF_DIR", Path(__file__).resolve().parents[2] / "conf"))
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -162,8 +168,13 @@ def lora_spec(cfg: DictConfig, base: BaseModelSpec) -> LoRASpec:
     return LoRASpec.for_base(base, to_object(cfg.lora))
 
 
-def task_catalog(cfg: DictConfig) -> TaskCatalog:
-    return TaskCatalog(to_object(cfg.data))
+def task_catalog(cfg: DictConfig, evaluation: bool = False) -> TaskCatalog:
+    """The tasks of `cfg.data`. evaluation=True also reads the held-out tasks' evaluation description
+    bank (data.eval_descriptions_dir, default data/descriptions/eval); training catalogs never do."""
+    sources = to_object(cfg.data)
+    if evaluation and sources.eval_descriptions_dir is None:
+        sources = dataclasses.replace(sources, eval_descriptions_dir=str(EVAL_BANK))
+    return TaskCatalog(sources)
 
 
 def select_tasks(cfg: DictConfig, catalog: TaskCatalog, default_split: str | None = None) -> list[str]:
@@ -181,6 +192,10 @@ def trainer_arguments(cfg: DictConfig) -> dict:
     device = str(cfg.get("device", "auto"))
     if device != "auto" and "accelerator" not in kwargs:
         kwargs["accelerator"] = "gpu" if device.startswith("cuda") else device
+    if "precision" not in kwargs:   # trainer.precision (Lightning's own names) wins over the top-level key
+        picked, why = choose_precision(str(cfg.get("precision", "auto")), resolve_device(device))
+        log.info("precision=%s -> %s (%s; %s)", cfg.get("precision", "auto"), picked, why, machine_line())
+        kwargs["precision"] = lightning_precision(picked)
     return kwargs
 
 

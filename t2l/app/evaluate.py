@@ -68,11 +68,17 @@ def evaluate_job(cfg: DictConfig) -> dict:
         task_catalog,
     )
     from t2l.eval.report import results_table
-    from t2l.eval.rows import BenchmarkRow, adapter_dir_row, evaluate_rows, t2l_rows
+    from t2l.eval.rows import (
+        BenchmarkRow,
+        adapter_dir_row,
+        evaluate_prompt_settings,
+        example_inputs,
+        t2l_rows,
+    )
     from t2l.eval.scoring import EvalSettings
     from t2l.models.base import load_base
 
-    catalog = task_catalog(cfg)
+    catalog = task_catalog(cfg, evaluation=True)
     names = select_tasks(cfg, catalog, HELDOUT_SPLIT)
     tasks = [catalog.load(name) for name in names]  # fail on bad tasks before the model loads
     for task in tasks:
@@ -83,34 +89,45 @@ def evaluate_job(cfg: DictConfig) -> dict:
     base = base_model_spec(cfg)
     spec = lora_spec(cfg, base)
     shots = int(cfg.shots)
-    rows: list[BenchmarkRow] = []
+    bundle = None
     if cfg.checkpoint:
         from t2l.models.bundle import T2L
 
         bundle = T2L.from_pretrained(cfg.checkpoint, base=base)
         spec = bundle.spec
-        rows += t2l_rows("t2l", bundle, tasks, list(cfg.controls or []), seed=int(cfg.seed))
-        for row in rows:  # `t2l eval` names control rows by the control alone: random, wrong, generic
-            if row.kind == "control":
-                row.name = row.detail["control"]
+    saved = adapter_dir_row("adapters", [adapters.get(n) for n in names], base, spec) if adapters else None
+
+    def rows_for(setting_tasks: list) -> list[BenchmarkRow]:
+        rows: list[BenchmarkRow] = []
+        if bundle is not None:
+            k = int(cfg.examples_k)
+            rows += t2l_rows("t2l", bundle, setting_tasks, list(cfg.controls or []), seed=int(cfg.seed),
+                             examples=example_inputs(setting_tasks, k, int(cfg.seed)) if k else None)
+            for row in rows:  # `t2l eval` names control rows by the control alone: random, wrong, generic
+                if row.kind == "control":
+                    row.name = row.detail["control"]
+        if saved is not None:
+            rows.append(saved)
+        if (bundle is None and saved is None) or (bundle is not None and cfg.include_base):
+            rows.append(BenchmarkRow("base"))
+        for row in rows:  # results.json says per task which adapter directory was scored (null: none)
             row.shots = shots
-    if adapters:
-        rows.append(adapter_dir_row("adapters", [adapters.get(n) for n in names], base, spec))
-        rows[-1].shots = shots
-    if (not cfg.checkpoint and not adapters) or (cfg.checkpoint and cfg.include_base):
-        rows.append(BenchmarkRow("base", shots=shots))
-    for row in rows:  # results.json says per task which adapter directory was scored (null: none)
-        row.sources = row.sources if row.sources is not None else [None] * len(names)
+            row.sources = row.sources if row.sources is not None else [None] * len(names)
+        return rows
+
     model, tokenizer = load_base(base, resolve_device(str(cfg.device)))
     settings = EvalSettings(chat=base.chat_template, shots=shots, limit=cfg.limit, split=cfg.eval_split,
                             batch_size=int(cfg.batch_size), max_new_tokens=int(cfg.max_new_tokens))
     start = time.perf_counter()
-    results, predictions = evaluate_rows(model, tokenizer, tasks, rows, spec, settings)
-    primary = results["methods"][rows[0].name]
+    results, predictions = evaluate_prompt_settings(model, tokenizer, tasks, rows_for, spec, settings,
+                                                    list(cfg.prompt_settings))
+    primary = next(iter(results["methods"].values()))
     results = {"tasks": primary["tasks"], "average": primary["average"], **results,
                "config": OmegaConf.to_container(cfg, resolve=True), "seconds": round(time.perf_counter() - start, 2)}
-    for method, result in results["methods"].items():
-        print(results_table(result, title=f"{method} | {base.model_id} | shots={settings.shots} | split={settings.split}"))
+    for setting, part in results["prompt_settings"].items():
+        for method, result in part["methods"].items():
+            print(results_table(result, title=f"{method} | {base.model_id} | prompts={setting} | shots={settings.shots} "
+                                              f"| split={settings.split}"))
     if cfg.out:
         write_results(Path(cfg.out), results, predictions)
         print(f"wrote {Path(cfg.out) / 'results.json'} and predictions.jsonl")

@@ -51,6 +51,7 @@ class TrainConfig(RunConfig):
     job: str | None = None      # set by the experiment: see t2l.app.jobs.JOBS
     run: str = "${job}"         # outputs/<run>/ holds checkpoints and the exported bundle
     resume: bool = False        # t2l: continue from outputs/<run>/ckpt/last.ckpt
+    precision: str = "auto"     # auto | fp32 | bf16 (autocast); auto: bf16 only where it is fast (t2l.hardware)
     out_dir: str = "outputs/${run}"
     base_model: Any = None
     encoder: Any = None
@@ -78,6 +79,8 @@ class EvalConfig(RunConfig):
     checkpoint: str | None = None   # a T2L bundle: adapters generated from each task's description
     controls: list[str] = field(default_factory=lambda: ["random", "wrong"])
     include_base: bool = True   # with checkpoint: also the base model row
+    examples_k: int = 0         # with checkpoint: > 0 adds T2L from k unlabeled train inputs (+ wrong_examples control)
+    prompt_settings: list[str] = field(default_factory=lambda: ["task"])   # task | bare (t2l.tasks.prompts)
     base_model: Any = None
     data: Any = None
     lora: Any = None

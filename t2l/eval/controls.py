@@ -26,6 +26,8 @@ KINDS = ("method", "control", "upper_bound")
 CONTROLS = {"random": "random words drawn from the task descriptions (text about nothing)",
             "wrong": "another evaluated task's description (an adapter for the wrong task)",
             "generic": "a generic instruction that names no task"}
+# Controls that are not descriptions: t2l_rows adds them beside the example-conditioned row.
+INPUT_CONTROLS = {"wrong_examples": "another evaluated task's unlabeled example inputs (examples condition)"}
 UPPER_BOUNDS = {"oracle": "a LoRA trained on the held-out task's own examples; not zero-shot, an upper bound"}
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Sequence
 
 from t2l.errors import T2LError
-from t2l.eval.controls import CONTROLS, KINDS, UPPER_BOUNDS
+from t2l.eval.controls import CONTROLS, INPUT_CONTROLS, KINDS, UPPER_BOUNDS
 from t2l.eval.rows import standard_error
 from t2l.io import atomic_write_text, read_json
 
@@ -157,7 +157,7 @@ def markdown(rows: Sequence[MethodRow], sources: Sequence[str], command: str,
               "number of tasks. It counts sampling noise of the examples only (not of the choice "
               "of tasks or of training seeds); rows closer than about 2 SE apart are not told apart.", "",
               "## Notes", ""]
-    for kind, glossary in (("control", CONTROLS), ("upper bound", UPPER_BOUNDS)):
+    for kind, glossary in (("control", {**CONTROLS, **INPUT_CONTROLS}), ("upper bound", UPPER_BOUNDS)):
         chosen = [r for r in rows if r.kind == kind]
         if not chosen:
             continue

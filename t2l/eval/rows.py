@@ -74,6 +74,27 @@ def evaluate_rows(model, tokenizer, tasks: Sequence[Task], rows: Sequence[Benchm
     return {"methods": methods}, predictions
 
 
+def evaluate_prompt_settings(model, tokenizer, tasks: Sequence[Task], rows_for, spec: LoRASpec, settings: EvalSettings,
+                             prompt_settings: Sequence[str] = ("task",)) -> tuple[dict, list[dict]]:
+    """evaluate_rows once per prompt setting (t2l.tasks.prompts.PROMPT_SETTINGS); `rows_for(tasks)` builds the
+    rows for the tasks as that setting shows them (example-conditioned rows read the setting's inputs).
+
+    {"methods": <first setting's rows>, "prompt_settings": {setting: {"methods": ...}}}; prediction
+    lines carry their setting under "prompts".
+    """
+    from t2l.tasks.prompts import in_setting
+
+    if not prompt_settings:
+        raise ValueError("prompt_settings is empty; use [task], [bare] or [task,bare]")
+    parts, predictions = {}, []
+    for setting in prompt_settings:
+        shown = [in_setting(t, setting) for t in tasks]
+        part, lines = evaluate_rows(model, tokenizer, shown, rows_for(shown), spec, settings)
+        parts[setting] = part
+        predictions += [{**line, "prompts": setting} for line in lines]
+    return {"methods": parts[prompt_settings[0]]["methods"], "prompt_settings": parts}, predictions
+
+
 def standard_error(summaries) -> float:
     """Standard error of the unweighted mean of per-task accuracies: sqrt(sum_t p_t (1 - p_t) / n_t) / T.
 
@@ -118,8 +139,10 @@ def library_row(name: str, library, namespace: str, tasks: Sequence[Task], kind:
 
 
 def t2l_rows(name: str, bundle, tasks: Sequence[Task], controls: Sequence[str] = (), icl_shots: int = 0,
-             seed: int = 0) -> list[BenchmarkRow]:
-    """T2L from each task's description; +ICL; and the control descriptions (random / wrong / generic)."""
+             seed: int = 0, examples: Sequence[Sequence[str]] | None = None) -> list[BenchmarkRow]:
+    """T2L from each task's description; +ICL; the control descriptions (random / wrong / generic); and,
+    given `examples` (k unlabeled train inputs per task), T2L from those inputs and its control (another
+    task's inputs)."""
     training = bundle.training
     settings = training.get("settings", {})
     budget = {"objective": training.get("objective"), "steps": training.get("steps"),
@@ -135,4 +158,27 @@ def t2l_rows(name: str, bundle, tasks: Sequence[Task], controls: Sequence[str] =
     for control, texts in control_descriptions(tasks, list(controls), seed).items():
         rows.append(BenchmarkRow(f"{name}_{control}", unbatch(bundle.generate(texts)), kind="control",
                                  budget=budget, descriptions=texts, detail={"control": control}))
+    if examples is not None:
+        k = min(len(e) for e in examples)
+        rows.append(BenchmarkRow(f"{name}_examples", unbatch(bundle.generate(examples=examples)), budget=budget,
+                                 detail={"condition": "examples", "k": k}))
+        if len(tasks) > 1:   # the examples control: every task gets the next task's inputs
+            wrong = [examples[(i + 1) % len(examples)] for i in range(len(examples))]
+            rows.append(BenchmarkRow(f"{name}_wrong_examples", unbatch(bundle.generate(examples=wrong)), kind="control",
+                                     budget=budget, detail={"control": "wrong_examples", "k": k}))
     return rows
+
+
+def example_inputs(tasks: Sequence[Task], k: int, seed: int = 0) -> list[list[str]]:
+    """k unlabeled inputs per task, a seeded draw from its TRAIN split (never from scored examples)."""
+    import random
+
+    missing = [t.name for t in tasks if not t.train]
+    if missing:
+        raise ValueError(f"conditioning on examples needs a train split; tasks {missing[:5]} have none; "
+                         "use the description only or give their inputs in a file (t2l generate examples=FILE.jsonl)")
+    out = []
+    for task in tasks:
+        rng = random.Random(f"examples:{seed}:{task.name}")
+        out.append([e.input for e in rng.sample(list(task.train), min(k, len(task.train)))])
+    return out

@@ -107,22 +107,35 @@ class T2L:
 
     # -- generation ----------------------------------------------------------------------------------
     @torch.no_grad()
-    def generate(self, descriptions: Sequence[str], batch_size: int = 512, precision: str = "fp32") -> LoRAWeights:
-        """Batched LoRAWeights ({"q_proj.A": [n, L, r, in], ...}) for n descriptions, in one pass per batch.
+    def generate(self, descriptions: Sequence[str] | None = None, batch_size: int = 512, precision: str = "fp32",
+                 examples: Sequence[Sequence[str]] | None = None) -> LoRAWeights:
+        """Batched LoRAWeights ({"q_proj.A": [n, L, r, in], ...}) for n tasks, in one pass per batch.
 
-        precision="bf16" computes encoder and hypernet matmuls in bfloat16 (about 2x faster on CPUs with
-        AVX512-BF16); the adapters are float32 either way, bf16 ones differ from fp32 by ~1e-2 relative.
+        A task is given by its description, by `examples` (a list of k unlabeled example inputs per
+        task), or by both (t2l.models.conditioning). precision="bf16" computes encoder and hypernet
+        matmuls in bfloat16 (about 2x faster on CPUs with AVX512-BF16); the adapters are float32 either
+        way, bf16 ones differ from fp32 by ~1e-2 relative.
         """
+        from t2l.models.conditioning import combine, encode_examples
         from t2l.models.encoder import autocast
 
+        if descriptions is not None and examples is not None and len(descriptions) != len(examples):
+            raise T2LError(f"{len(descriptions)} descriptions but {len(examples)} example sets; give one of each per task")
+        n = len(descriptions) if descriptions is not None else len(examples) if examples is not None else 0
         self.hypernet.eval()
         device = next(self.hypernet.parameters()).device
         parts = []
-        for start in range(0, len(descriptions), batch_size):
-            emb = self.encoder.encode(list(descriptions[start:start + batch_size]), precision=precision).to(device)
+        for start in range(0, n, batch_size):
+            stop = min(n, start + batch_size)
+            desc = (self.encoder.encode(list(descriptions[start:stop]), precision=precision)
+                    if descriptions is not None else None)
+            pooled = encode_examples(self.encoder, examples[start:stop]) if examples is not None else None
+            emb = combine(desc, pooled).to(device)
             with autocast(precision, device):
                 weights = self.hypernet(emb)
             parts.append({k: v.float() for k, v in weights.items()})
+        if not parts:
+            raise T2LError("nothing to generate: give at least one description or example set")
         return {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
 
     def save_adapters(self, descriptions: Sequence[str], out_dirs: Sequence[str | Path],

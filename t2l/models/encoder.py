@@ -107,8 +107,11 @@ class TaskEncoder:
     def clear_cache(self) -> None:
         self._cache.clear()
 
-    def encode(self, texts: Sequence[str], precision: str = "fp32") -> torch.Tensor:
+    def encode(self, texts: Sequence[str], precision: str = "fp32", warn_truncated: bool = True) -> torch.Tensor:
         """Embeddings [len(texts), dim], float32 on CPU, L2-normalised when normalize=True.
+
+        warn_truncated=False: texts over max_seq_length are cut silently (example inputs, where the
+        start carries the task signal; a description that is cut is worth a warning).
 
         precision="bf16" runs the encoder's matmuls in bfloat16 (autocast; about 2x faster on CPUs with
         AVX512-BF16/AMX); rows are cached per precision, so fp32 calls never see bf16 numbers.
@@ -136,7 +139,7 @@ class TaskEncoder:
                 todo[key] = text
                 self.misses += 1
         if todo:
-            fresh = self._embed(list(todo.values()), precision)
+            fresh = self._embed(list(todo.values()), precision, warn_truncated)
             for key, row in zip(todo, fresh):
                 found[key] = row
                 self._remember(key, row)
@@ -152,8 +155,9 @@ class TaskEncoder:
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
 
-    def _embed(self, texts: list[str], precision: str = "fp32") -> torch.Tensor:
-        self._warn_truncated(texts)
+    def _embed(self, texts: list[str], precision: str = "fp32", warn_truncated: bool = True) -> torch.Tensor:
+        if warn_truncated:
+            self._warn_truncated(texts)
         with torch.inference_mode(), autocast(precision, self.model.device):
             out = self.model.encode(texts, batch_size=self.batch_size, convert_to_tensor=True,
                                     normalize_embeddings=False, show_progress_bar=False)

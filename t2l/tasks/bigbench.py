@@ -138,6 +138,6 @@ def load_bigbench_task(name: str, root: str | Path, max_input_chars: int = 4000)
     keywords = task.get("keywords") or []
     return RawTask(
         name=name, source="bigbench", descriptions=descriptions, metric=metric, examples=examples,
-        meta={"path": str(path), "keywords": keywords, "skipped_too_long": too_long,
+        meta={"path": str(path), "keywords": keywords, "task_prefix": str(prefix), "skipped_too_long": too_long,
               "skipped_unusable": unusable, "preferred_score": task.get("preferred_score")},
     )

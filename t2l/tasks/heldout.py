@@ -14,15 +14,11 @@ from pathlib import Path
 
 from t2l.errors import T2LError
 from t2l.tasks.bigbench import bigbench_index, load_bigbench_task, task_path
+from t2l.tasks.schema import family
 
 HELDOUT_SPLIT = "heldout_bbh"  # data/splits/heldout_bbh.txt: the tasks every held-out number is about
 MIN_TRAIN_EXAMPLES = 64
 MAX_SHARED_INPUTS = 0  # a training task may share no example input with a held-out task
-
-
-def family(name: str) -> str:
-    """`tracking_shuffled_objects:three_objects` -> `tracking_shuffled_objects`."""
-    return name.split(":", 1)[0]
 
 
 def refuse_heldout(train_names: list[str], heldout: list[str], what: str = "training") -> None:
@@ -98,7 +94,7 @@ def write_training_pool(out: Path, root: Path, heldout_file: Path) -> list[str]:
 
 if __name__ == "__main__":
     from t2l.assets import require
-    from t2l.tasks.registry import REPO_DATA
+    from t2l.tasks.descriptions import REPO_DATA
 
     written = write_training_pool(REPO_DATA / "splits" / "bigbench_train.txt", require("bigbench"),
                                   REPO_DATA / "splits" / "heldout_bbh.txt")

@@ -7,9 +7,17 @@ continuation string is tokenised the same way and appended.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from typing import Sequence
 
-from t2l.tasks.schema import Example
+from t2l.tasks.schema import SPLITS, Example, Task
+
+# How a prompt states the task: `task` keeps the source's own instruction (BIG-bench's task_prefix,
+# e.g. "If you follow these instructions, do you return to the starting point?"); `bare` drops it, so
+# the user message holds only the example's input - as users often write - and the task is stated
+# nowhere but in the description a T2L adapter is generated from.
+PROMPT_SETTINGS = ("task", "bare")
 
 PLAIN_SHOT_SEPARATOR = "\n\n"
 
@@ -52,3 +60,31 @@ def sft_features(tokenizer, example: Example, chat: bool, max_length: int) -> di
     answer = answer[:max_length]
     prompt = prompt[max(0, len(prompt) + len(answer) - max_length):]
     return {"input_ids": prompt + answer, "labels": [-100] * len(prompt) + answer}
+
+
+def without_task_prefix(example: Example, prefix: str) -> Example:
+    """The example with the task's leading instruction removed (unchanged when it has none)."""
+    head = prefix.strip()
+    if not head or not example.input.startswith(head):
+        return example
+    rest = example.input[len(head):].lstrip()
+    return dataclasses.replace(example, input=rest) if rest else example
+
+
+def in_setting(task: Task, setting: str) -> Task:
+    """`task` as prompts in `setting` (PROMPT_SETTINGS) show it; the split itself never moves."""
+    if setting not in PROMPT_SETTINGS:
+        raise ValueError(f"prompt setting '{setting}' is unknown; choose one of {list(PROMPT_SETTINGS)}")
+    prefix = str(task.meta.get("task_prefix", ""))
+    if setting == "task" or not prefix.strip():
+        return task
+    stripped = {name: [without_task_prefix(e, prefix) for e in task.split(name)] for name in SPLITS}
+    return dataclasses.replace(task, **stripped)
+
+
+def in_bare_share(seed: int, task: str, index: int, fraction: float) -> bool:
+    """Whether training example `index` of `task` is shown bare: a fixed, seeded share of each task."""
+    if fraction <= 0:
+        return False
+    digest = hashlib.sha256(f"bare:{seed}:{task}:{index}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2 ** 64 < fraction

@@ -13,17 +13,17 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from t2l.errors import T2LError
-from t2l.io import parse_json_line
+from t2l.tasks.descriptions import REPO_DATA, TRAIN_BANK, DescriptionBank
 from t2l.tasks.schema import DEFAULT_FRACTIONS, RawTask, Task, split_task
-
-REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @dataclass
 class TaskSources:
     """Where tasks come from and how they split (conf/data/*.yaml). `t2l tasks` lists what they hold.
 
-    descriptions_dir: *.jsonl banks that extend or replace descriptions; splits_dir: named task lists.
+    descriptions_dir: the description bank (*.jsonl) that extends or replaces the sources' descriptions;
+    eval_descriptions_dir: the held-out tasks' evaluation bank, set by evaluation jobs only (training
+    refuses it, see t2l.tasks.descriptions); splits_dir: named task lists.
     exclude / exclude_file always win over inclusion. The example split depends only on
     (seed, task, example text); examples longer than max_input_chars are skipped, counted and logged.
     """
@@ -31,7 +31,8 @@ class TaskSources:
     bigbench_dir: str | None = None
     sni: list[str] = field(default_factory=list)          # task JSON files, dirs of them, or per-task dataset dirs
     local_files: list[str] = field(default_factory=list)  # user .json / .jsonl
-    descriptions_dir: str | None = str(REPO_DATA / "descriptions")
+    descriptions_dir: str | None = str(TRAIN_BANK)
+    eval_descriptions_dir: str | None = None   # evaluation jobs set it (t2l.tasks.descriptions.EVAL_BANK)
     splits_dir: str = str(REPO_DATA / "splits")
     seed: int = 0
     fractions: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_FRACTIONS))
@@ -50,22 +51,6 @@ def read_name_list(path: Path) -> list[str]:
     return names
 
 
-def read_description_banks(directory: Path) -> dict[str, tuple[list[str], bool]]:
-    """`*.jsonl` lines `{"task": ..., "descriptions": [...], "replace": false}` -> task -> (texts, replace)."""
-    found: dict[str, tuple[list[str], bool]] = {}
-    for path in sorted(directory.glob("*.jsonl")) if directory.is_dir() else []:
-        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            row = parse_json_line(line, path, lineno)
-            texts = row.get("descriptions") if isinstance(row, dict) else None
-            if not isinstance(row, dict) or not isinstance(row.get("task"), str) or not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
-                raise T2LError(f"{path} line {lineno}: expected {{\"task\": str, \"descriptions\": [str, ...]}}")
-            old, _ = found.get(row["task"], ([], False))
-            found[row["task"]] = (old + [t.strip() for t in texts if t.strip()], bool(row.get("replace", False)))
-    return found
-
-
 class TaskCatalog:
     def __init__(self, sources: TaskSources):
         self.sources = sources
@@ -73,7 +58,8 @@ class TaskCatalog:
         self._index_bigbench()
         self._index_sni()
         self._index_local()
-        self._extra_descriptions = read_description_banks(Path(sources.descriptions_dir)) if sources.descriptions_dir else {}
+        self.bank = DescriptionBank.read(sources.descriptions_dir)
+        self.eval_bank = DescriptionBank.read(sources.eval_descriptions_dir) if sources.eval_descriptions_dir else None
 
     # -- indexing: cheap, no task file is parsed here except small user files ----------------------
     def _add(self, name: str, loader: Callable[[], RawTask], origin: str) -> None:
@@ -160,10 +146,11 @@ class TaskCatalog:
     def load_raw(self, name: str) -> RawTask:
         self.check_known([name])
         raw = self._loaders[name]()
-        extra = self._extra_descriptions.get(name)
-        if extra:
-            texts, replace = extra
-            raw.descriptions = list(dict.fromkeys(texts if replace else raw.descriptions + texts))
+        for bank in (self.bank, self.eval_bank):   # the evaluation bank, when read, has the last word
+            texts, replace = bank.for_task(name) if bank else ([], False)
+            if texts:
+                raw.descriptions = list(dict.fromkeys(texts if replace or bank is self.eval_bank
+                                                      else raw.descriptions + texts))
         return raw
 
     def load(self, name: str) -> Task:

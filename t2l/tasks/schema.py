@@ -19,6 +19,11 @@ DEFAULT_FRACTIONS = {"train": 0.6, "validation": 0.1, "test": 0.3}
 MIN_EXAMPLES = 3  # one per split
 
 
+def family(name: str) -> str:
+    """`tracking_shuffled_objects:three_objects` -> `tracking_shuffled_objects` (a task and its subtasks)."""
+    return name.split(":", 1)[0]
+
+
 @dataclass(frozen=True)
 class Example:
     """One scored example.

@@ -22,16 +22,17 @@ from functools import partial
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 from torch.utils.data import DataLoader
 
 from t2l.eval.scoring import EvalSettings, evaluate_task
 from t2l.lora.apply import apply_lora
 from t2l.models.bundle import T2L, base_summary
+from t2l.models.conditioning import CONDITIONS, check_condition, combine, pool_examples
 from t2l.models.hypernet import HyperNet
 from t2l.tasks.batching import TaskBalancedBatches, task_batch
-from t2l.tasks.prompts import sft_features
+from t2l.tasks.prompts import in_bare_share, in_setting, sft_features
 from t2l.tasks.schema import Task
+from t2l.training.losses import answer_loss
 from t2l.training.modules import TrainingModule
 from t2l.training.trainer import (
     RecordValidation,
@@ -54,12 +55,20 @@ class T2LTrainSettings:
     head_lr: float | None = None    # the output heads' rate (None: lr); see HyperModule.parameter_groups
     weight_decay: float = 0.0
     warmup_steps: int = 10
+    warmup_fraction: float | None = None   # set: warmup over this share of max_steps (the reference: 0.2)
     tasks_per_batch: int = 4        # T tasks x S samples per batch
     samples_per_task: int = 2
     max_length: int = 192
     max_train_examples: int | None = None
     label_smoothing: float = 0.1
     l2_weight: float = 1e-3         # L2 penalty on generated A/B
+    neftune_alpha: float = 0.0      # NEFTune noise on input embeddings (the reference uses 5)
+    prefix_free_fraction: float = 0.0   # share of training examples shown without the task's own instruction
+    mismatch_weight: float = 0.0    # > 0: hinge asking the right description for a lower loss than others'
+    mismatch_margin: float = 0.1
+    condition: str = "description"  # description | examples | both (both: each task-step draws one of the three)
+    condition_examples: int = 8     # k unlabeled example inputs pooled per task
+    condition_pool: int = 64        # inputs per task (train split) the k are drawn from each step
     zscore: bool = False            # recon: z-score each target (per adapter and layer) before the L1
     val_every: int = 50
     val_tasks: int = 3              # zero-shot validation on this many pool tasks (0: none; recon: delta-W only)
@@ -122,8 +131,13 @@ class HyperModule(TrainingModule):
     def __init__(self, hypernet: HyperNet, task_embeddings: list[torch.Tensor], base_model=None, tokenizer=None,
                  val_tasks: list[Task] | None = None, val_embeddings: torch.Tensor | None = None,
                  eval_settings: EvalSettings | None = None, lr: float = 1e-3, weight_decay: float = 0.0,
-                 warmup_steps: int = 0, seed: int = 0, head_lr: float | None = None):
+                 warmup_steps: int = 0, seed: int = 0, head_lr: float | None = None, condition: str = "description",
+                 example_embeddings: list[torch.Tensor] | None = None, condition_examples: int = 8):
         super().__init__(lr, weight_decay, warmup_steps, seed)
+        self.condition, self.condition_examples = check_condition(condition), condition_examples
+        self.example_embeddings = example_embeddings   # per task: [pool, dim] embeddings of train inputs
+        if condition != "description" and not example_embeddings:
+            raise ValueError(f"condition={condition} needs example_embeddings (the tasks' train inputs)")
         self.hypernet = hypernet
         # Plain attributes, not submodules: never checkpointed, never moved by mistake to train mode.
         object.__setattr__(self, "_base", base_model)
@@ -143,9 +157,19 @@ class HyperModule(TrainingModule):
             self._base.to(self.device)
 
     def sample_embeddings(self, task_ids: list[int]) -> torch.Tensor:
-        """One description per task, drawn afresh each step (seeded by the step, not by history)."""
+        """One conditioning vector per task, drawn afresh each step (seeded by the step, not by history):
+        a description from the task's bank, k of its train inputs pooled, or both (t2l.models.conditioning)."""
         rng = random.Random(step_seed(self.seed, self.global_step))
-        rows = [self.task_embeddings[t][rng.randrange(len(self.task_embeddings[t]))] for t in task_ids]
+        rows = []
+        for t in task_ids:
+            description = self.task_embeddings[t][rng.randrange(len(self.task_embeddings[t]))]
+            mode = rng.choice(CONDITIONS) if self.condition == "both" else self.condition
+            if mode == "description":
+                rows.append(description)
+                continue
+            pool = self.example_embeddings[t]
+            pooled = pool_examples(pool[rng.sample(range(len(pool)), min(self.condition_examples, len(pool)))])
+            rows.append(pooled if mode == "examples" else combine(description, pooled))
         return torch.stack(rows).to(self.device)
 
     def validation_step(self, batch, batch_idx):
@@ -172,19 +196,33 @@ class HyperModule(TrainingModule):
 class T2LSFTModule(HyperModule):
     """SFT: generate a LoRA per task in the batch, apply it per sample, next-token loss on answers."""
 
-    def __init__(self, *args, label_smoothing: float = 0.1, l2_weight: float = 1e-3, **kwargs):
+    def __init__(self, *args, label_smoothing: float = 0.1, l2_weight: float = 1e-3, neftune_alpha: float = 0.0,
+                 mismatch_weight: float = 0.0, mismatch_margin: float = 0.1, **kwargs):
         super().__init__(*args, **kwargs)
-        self.label_smoothing, self.l2_weight = label_smoothing, l2_weight
+        self.label_smoothing, self.l2_weight, self.neftune_alpha = label_smoothing, l2_weight, neftune_alpha
+        self.mismatch_weight, self.mismatch_margin = mismatch_weight, mismatch_margin
+
+    def mismatch(self, weights, batch, ce: torch.Tensor) -> torch.Tensor:
+        """Hinge: the batch under the NEXT task's adapter (a wrong description) should lose by a margin.
+
+        Aimed at the reference's known weakness (random descriptions help nearly as much as real ones):
+        a hypernetwork that ignores what the description says cannot satisfy it.
+        """
+        wrong_rows = (batch["rows"] + 1) % len(batch["task_ids"])
+        with apply_lora(self._base, weights, self.spec, rows=wrong_rows, dropout=True):
+            wrong = answer_loss(self._base, batch, self.label_smoothing, self.neftune_alpha)
+        self.log("mismatch_gap", wrong.detach() - ce.detach(), batch_size=batch["input_ids"].shape[0])
+        return torch.relu(self.mismatch_margin + ce - wrong)
 
     def training_step(self, batch, batch_idx):
         weights = self.hypernet(self.sample_embeddings(batch["task_ids"]))
         # The base stays in eval mode (frozen); only the generated LoRA's dropout is on.
         with apply_lora(self._base, weights, self.spec, rows=batch["rows"], dropout=True):
-            logits = self._base(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-        ce = F.cross_entropy(logits[:, :-1].flatten(0, 1).float(), batch["labels"][:, 1:].flatten(),
-                             ignore_index=-100, label_smoothing=self.label_smoothing)
+            ce = answer_loss(self._base, batch, self.label_smoothing, self.neftune_alpha)
         l2 = sum(w.pow(2).mean() for w in weights.values()) / len(weights)
         loss = ce + self.l2_weight * l2
+        if self.mismatch_weight > 0 and len(batch["task_ids"]) > 1:
+            loss = loss + self.mismatch_weight * self.mismatch(weights, batch, ce)
         self.check_finite(loss)
         self.log_dict({"train_loss": ce, "l2": l2}, prog_bar=True, batch_size=batch["input_ids"].shape[0])
         return loss
@@ -242,6 +280,30 @@ class T2LReconModule(HyperModule):
         super().validation_step(batch, batch_idx)
 
 
+def warmup_steps(settings: T2LTrainSettings) -> int:
+    if settings.warmup_fraction is None:
+        return settings.warmup_steps
+    return round(settings.warmup_fraction * settings.max_steps)
+
+
+def training_features(tokenizer, task: Task, chat: bool, settings: T2LTrainSettings) -> list[dict[str, list[int]]]:
+    """Token ids + answer labels of a task's training examples; a seeded share is shown bare (no task prefix)."""
+    bare = in_setting(task, "bare").train
+    return [sft_features(tokenizer, bare[i] if in_bare_share(settings.seed, task.name, i, settings.prefix_free_fraction)
+                         else ex, chat, settings.max_length)
+            for i, ex in enumerate(task.train[: settings.max_train_examples])]
+
+
+def example_embeddings(encoder, tasks: list[Task], settings: T2LTrainSettings) -> list[torch.Tensor] | None:
+    """Per task, the encoder's embeddings of up to condition_pool train inputs (None for condition=description)."""
+    if settings.condition == "description":
+        return None
+    empty = [t.name for t in tasks if not t.train]
+    if empty:
+        raise ValueError(f"condition={settings.condition} needs train examples; tasks {empty[:5]} have none")
+    return [encoder.encode([e.input for e in t.train[: settings.condition_pool]], warn_truncated=False) for t in tasks]
+
+
 def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, train_tasks: list[Task],
               settings: T2LTrainSettings, out_dir: Path, model=None, tokenizer=None, val_tasks: list[Task] = (),
               targets: dict[str, torch.Tensor] | None = None, logger=None, trainer_kwargs: dict | None = None,
@@ -254,17 +316,18 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, trai
     common = dict(base_model=model, tokenizer=tokenizer, val_tasks=val_tasks, val_embeddings=val_embeddings,
                   eval_settings=EvalSettings(chat=base_spec.chat_template, split="validation",
                                              limit=settings.val_examples, progress=False),
-                  lr=settings.lr, head_lr=settings.head_lr, weight_decay=settings.weight_decay, warmup_steps=settings.warmup_steps,
-                  seed=settings.seed)
+                  lr=settings.lr, head_lr=settings.head_lr, weight_decay=settings.weight_decay, warmup_steps=warmup_steps(settings),
+                  seed=settings.seed, condition=settings.condition, condition_examples=settings.condition_examples,
+                  example_embeddings=example_embeddings(encoder, train_tasks, settings))
     if settings.objective == "sft":
-        features = [[sft_features(tokenizer, ex, base_spec.chat_template, settings.max_length)
-                     for ex in task.train[: settings.max_train_examples]] for task in train_tasks]
+        features = [training_features(tokenizer, task, base_spec.chat_template, settings) for task in train_tasks]
         sampler = TaskBalancedBatches([len(f) for f in features], settings.tasks_per_batch,
                                       settings.samples_per_task, seed=settings.seed)
         loader = DataLoader(TaskExampleIndex(sampler.sizes), batch_sampler=sampler,
                             collate_fn=partial(task_batch, features=features, pad_id=tokenizer.pad_token_id))
         module = T2LSFTModule(hypernet, task_embeddings, label_smoothing=settings.label_smoothing,
-                              l2_weight=settings.l2_weight, **common)
+                              l2_weight=settings.l2_weight, neftune_alpha=settings.neftune_alpha,
+                              mismatch_weight=settings.mismatch_weight, mismatch_margin=settings.mismatch_margin, **common)
     elif settings.objective == "recon":
         sampler = TaskBalancedBatches([1] * len(train_tasks), settings.tasks_per_batch, 1, seed=settings.seed)
         loader = DataLoader(TaskExampleIndex(sampler.sizes), batch_sampler=sampler,

@@ -12,6 +12,7 @@ import torch
 
 from t2l.eval.scoring import EvalSettings, evaluate_task
 from t2l.tasks.schema import Task
+from t2l.training.losses import answer_loss
 from t2l.training.trainer import step_seed
 
 
@@ -65,7 +66,7 @@ class TaskLoRAModule(TrainingModule):
         self.strict_loading = False  # checkpoints carry the trainable tensors only
 
     def training_step(self, batch, batch_idx):
-        loss = self.model(**batch).loss
+        loss = answer_loss(self.model, batch)
         self.check_finite(loss)
         self.log("train_loss", loss, prog_bar=True, on_step=True, batch_size=batch["input_ids"].shape[0])
         return loss

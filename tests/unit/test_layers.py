@@ -16,7 +16,7 @@ import pytest
 from tests.helpers.paths import REPO
 
 PACKAGE = REPO / "t2l"
-LAYERS = {"errors": 0, "io": 0, "assets": 0, "tasks": 1, "lora": 2, "models": 3, "eval": 4, "baselines": 4,
+LAYERS = {"errors": 0, "io": 0, "assets": 0, "hardware": 0, "tasks": 1, "lora": 2, "models": 3, "eval": 4, "baselines": 4,
           "training": 5, "app": 6}
 MAX_LINES = 400
 

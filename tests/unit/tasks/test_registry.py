@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from t2l.errors import T2LError
+from t2l.tasks.descriptions import DescriptionBank
 from t2l.tasks.registry import (
     TaskCatalog,
     TaskSources,
-    read_description_banks,
     read_name_list,
 )
 from tests.helpers.paths import BIGBENCH, FIXTURES, REPO
@@ -144,7 +144,7 @@ def test_descriptions_across_files_accumulate(dirs):
     descriptions, _ = dirs
     _jsonl(descriptions / "1.jsonl", [{"task": "toy_prefixed", "descriptions": ["One."]}])
     _jsonl(descriptions / "2.jsonl", [{"task": "toy_prefixed", "descriptions": ["Two."]}])
-    assert read_description_banks(descriptions) == {"toy_prefixed": (["One.", "Two."], False)}
+    assert DescriptionBank.read(descriptions).for_task("toy_prefixed") == (["One.", "Two."], False)
 
 
 def test_malformed_descriptions_file_names_file_and_line(dirs):
