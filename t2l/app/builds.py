@@ -128,12 +128,14 @@ def train_hypernet_job(ctx: RunContext, names: list[str], settings: T2LTrainSett
     import pytorch_lightning as pl
     import torch
 
+    from t2l.assets import t2l_home
     from t2l.lora.peft_io import load_adapter_weights
     from t2l.models.base import load_base
     from t2l.models.encoder import TaskEncoder
     from t2l.models.hypernet import HyperNet
-    from t2l.tasks.schema import validation_tasks
-    from t2l.training.hypernet import train_t2l
+    from t2l.tasks.schema import pick_validation_names
+    from t2l.training.hypernet import pool_options, train_t2l
+    from t2l.training.pool import training_pool
 
     ctx.refuse_contamination(names, what="T2L training")
     encoder = TaskEncoder.from_config(ctx.encoder_config)
@@ -148,15 +150,19 @@ def train_hypernet_job(ctx: RunContext, names: list[str], settings: T2LTrainSett
                            "Train them first: python train.py experiment=library")
         loaded = [load_adapter_weights(adapters[n], ctx.base, expect=ctx.spec)[0] for n in names]
         targets = {k: torch.stack([w[k] for w in loaded]) for k in loaded[0]}
-    tasks = [ctx.catalog.load(n) for n in names]
     needs_base = settings.objective == "sft" or settings.val_tasks > 0
     model = tokenizer = None
     if needs_base:
         model, tokenizer = load_base(ctx.base)
-    val = validation_tasks(tasks, settings.val_tasks, ctx.seed) if needs_base and settings.val_tasks else []
-    bundle = train_t2l(hypernet, encoder, ctx.base, ctx.encoder_config, tasks, settings, out_dir, model, tokenizer,
+    # The tokenised pool (SFT) or just descriptions (recon), cached by content under T2L_HOME/cache/pools.
+    pool = training_pool(ctx.catalog, names, tokenizer if settings.objective == "sft" else None,
+                         ctx.base.chat_template, pool_options(settings), t2l_home() / "cache" / "pools")
+    chosen = pick_validation_names(dict(zip(pool.names, pool.val_costs)), settings.val_tasks, ctx.seed) \
+        if needs_base and settings.val_tasks else []
+    val = [ctx.catalog.load(n) for n in chosen]
+    bundle = train_t2l(hypernet, encoder, ctx.base, ctx.encoder_config, pool, settings, out_dir, model, tokenizer,
                        val, targets, ctx.logger(run), ctx.trainer_kwargs, resume)
-    print(f"hypernet bundle: {out_dir / 'hypernet'} ({bundle.training['steps']} steps, {len(tasks)} tasks)")
+    print(f"hypernet bundle: {out_dir / 'hypernet'} ({bundle.training['steps']} steps, {len(pool.names)} tasks)")
     return {"bundle": str(out_dir / "hypernet"), "steps": bundle.training["steps"]}
 
 

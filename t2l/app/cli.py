@@ -8,6 +8,7 @@
     t2l lorahub task=NAME out=DIR [modules=20 budget=40]  LoraHub baseline: compose library LoRAs
     t2l params base_model=mistral_7b_instruct_v02 hypernet=L   trainable parameter count
     t2l report RESULTS.json... [out=docs/results.md] [plots=docs/plots]   markdown table + PNG plots
+    t2l release BUNDLE MULTITASK [out=DIR] [results=R.json] [body=CARD.md]  package the released default
 """
 
 from __future__ import annotations
@@ -130,7 +131,11 @@ def cmd_library(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from omegaconf import OmegaConf
 
-    from t2l.app.generate import descriptions_from_args, write_adapters
+    from t2l.app.generate import (
+        descriptions_from_args,
+        read_example_inputs,
+        write_adapters,
+    )
 
     cfg = compose("generate", args.overrides)
     description = cfg.description
@@ -139,8 +144,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.description:  # --description TEXT (repeatable): always plain text
         description = ([] if description is None else [description] if isinstance(description, str)
                        else list(description)) + list(args.description)
-    write_adapters(cfg.checkpoint, descriptions_from_args(description, cfg.descriptions_file), cfg.out,
-                   int(cfg.batch_size), str(cfg.precision))
+    examples = read_example_inputs(cfg.examples) if cfg.examples else None
+    write_adapters(cfg.checkpoint, descriptions_from_args(description, cfg.descriptions_file, required=examples is None),
+                   cfg.out, int(cfg.batch_size), str(cfg.precision), examples)
     return 0
 
 
@@ -205,6 +211,30 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from t2l.app.release import package_release
+    from t2l.models.release import DEFAULT_RELEASE
+
+    options = {"out": str(DEFAULT_RELEASE), "results": None, "body": None}
+    paths = []
+    for arg in args.args:
+        key, eq, value = arg.partition("=")
+        if not eq:
+            paths.append(arg)
+        elif key in options:
+            options[key] = value
+        else:
+            raise T2LError(f"unknown release option '{key}'; use out=DIR, results=RESULTS.json, body=CARD_BODY.md")
+    if len(paths) != 2:
+        raise T2LError("t2l release needs BUNDLE_DIR MULTITASK_LORA_DIR (e.g. outputs/t2l_release/hypernet "
+                       "outputs/library/smollm2_135m/multitask/all)")
+    body = Path(options["body"]).read_text(encoding="utf-8") if options["body"] else ""
+    out = package_release(Path(paths[0]), Path(paths[1]), Path(options["out"]),
+                          Path(options["results"]) if options["results"] else None, body)
+    print(f"wrote {out} (model card with sha256 of every file: {out / 'README.md'})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="t2l", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -237,6 +267,10 @@ def build_parser() -> argparse.ArgumentParser:
                        description="t2l report RESULTS.json [RESULTS.json...] [out=docs/results.md] [plots=docs/plots|none]")
     p.add_argument("args", nargs="*", metavar="RESULTS|out=FILE|plots=DIR")
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("release", help="package a bundle + multi-task LoRA as the released default, with hashes",
+                       description="t2l release BUNDLE MULTITASK [out=DIR] [results=RESULTS.json] [body=CARD_BODY.md]")
+    p.add_argument("args", nargs="*", metavar="DIR|out=DIR|results=FILE|body=FILE")
+    p.set_defaults(func=cmd_release)
     return parser
 
 

@@ -67,6 +67,7 @@ def evaluate_job(cfg: DictConfig) -> dict:
         select_tasks,
         task_catalog,
     )
+    from t2l.eval.paired import format_paired, paired_against
     from t2l.eval.report import results_table
     from t2l.eval.rows import (
         BenchmarkRow,
@@ -91,11 +92,12 @@ def evaluate_job(cfg: DictConfig) -> dict:
     shots = int(cfg.shots)
     bundle = None
     if cfg.checkpoint:
+        from t2l.app.generate import resolve_checkpoint
         from t2l.models.bundle import T2L
 
-        bundle = T2L.from_pretrained(cfg.checkpoint, base=base)
+        bundle = T2L.from_pretrained(resolve_checkpoint(str(cfg.checkpoint)), base=base)
         spec = bundle.spec
-    saved = adapter_dir_row("adapters", [adapters.get(n) for n in names], base, spec) if adapters else None
+    saved = adapter_dir_row(str(cfg.adapters_name), [adapters.get(n) for n in names], base, spec) if adapters else None
 
     def rows_for(setting_tasks: list) -> list[BenchmarkRow]:
         rows: list[BenchmarkRow] = []
@@ -121,6 +123,9 @@ def evaluate_job(cfg: DictConfig) -> dict:
     start = time.perf_counter()
     results, predictions = evaluate_prompt_settings(model, tokenizer, tasks, rows_for, spec, settings,
                                                     list(cfg.prompt_settings))
+    if bundle is not None:   # T2L minus every other row, example by example, per prompt setting
+        results["paired"] = {setting: paired_against(predictions, "t2l", part["methods"], setting, int(cfg.seed))
+                             for setting, part in results["prompt_settings"].items()}
     primary = next(iter(results["methods"].values()))
     results = {"tasks": primary["tasks"], "average": primary["average"], **results,
                "config": OmegaConf.to_container(cfg, resolve=True), "seconds": round(time.perf_counter() - start, 2)}
@@ -128,6 +133,8 @@ def evaluate_job(cfg: DictConfig) -> dict:
         for method, result in part["methods"].items():
             print(results_table(result, title=f"{method} | {base.model_id} | prompts={setting} | shots={settings.shots} "
                                               f"| split={settings.split}"))
+    for setting, table in results.get("paired", {}).items():
+        print(f"[prompts={setting}] " + format_paired("t2l", table))
     if cfg.out:
         write_results(Path(cfg.out), results, predictions)
         print(f"wrote {Path(cfg.out) / 'results.json'} and predictions.jsonl")

@@ -1,4 +1,10 @@
-"""`t2l generate`: descriptions -> peft adapter directories, batched, without base-model weights."""
+"""`t2l generate`: descriptions (and/or a task's unlabeled example inputs) -> peft adapter directories,
+batched, without base-model weights. Without checkpoint= the released bundle is used (release/).
+
+    t2l generate description="Answer questions about dates." out=adapters/dates
+    t2l generate examples=my_task_inputs.jsonl out=adapters/mine            # k inputs, no labels
+    t2l generate description="..." examples=FILE.jsonl out=DIR                # both
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,37 @@ from t2l.errors import T2LError
 from t2l.io import atomic_write_json, parse_json_line
 
 
-def descriptions_from_args(description, descriptions_file: str | None) -> list[str]:
+def read_example_inputs(path: str | Path) -> list[str]:
+    """One task's unlabeled example inputs from a JSONL file: lines {"input": "..."} or JSON strings."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise T2LError(f"examples file {path} not found; give a JSONL file of lines {{\"input\": \"...\"}}")
+    inputs = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            row = parse_json_line(line, path, lineno)
+            text = row.get("input") if isinstance(row, dict) else row
+            if isinstance(text, str) and text.strip():
+                inputs.append(text)
+    if not inputs:
+        raise T2LError(f"examples file {path} has no usable inputs; give lines like {{\"input\": \"Q: ...\"}} "
+                       "(inputs only, no answers needed)")
+    return inputs
+
+
+def resolve_checkpoint(checkpoint: str | None) -> str:
+    """checkpoint= as given, or the released bundle (release/) when none is given or `release` is."""
+    from t2l.models.release import DEFAULT_RELEASE
+
+    if checkpoint and checkpoint != "release":
+        return checkpoint
+    if not (DEFAULT_RELEASE / "hypernet").is_dir():
+        raise T2LError(f"no released bundle at {DEFAULT_RELEASE / 'hypernet'}; pass checkpoint=DIR (a bundle "
+                       "written by train.py) or build one: make demo TRAIN=1")
+    return str(DEFAULT_RELEASE / "hypernet")
+
+
+def descriptions_from_args(description, descriptions_file: str | None, required: bool = True) -> list[str]:
     """The descriptions to turn into adapters: `description` (a string or list) and/or a file of them."""
     texts: list[str] = []
     if description is not None:
@@ -28,8 +64,8 @@ def descriptions_from_args(description, descriptions_file: str | None) -> list[s
                 texts.append(row["description"] if isinstance(row, dict) else str(row))
             else:
                 texts.append(line)
-    if not texts:
-        raise T2LError("no descriptions given; pass description=\"...\" or descriptions_file=FILE")
+    if not texts and required:
+        raise T2LError("no descriptions given; pass description=\"...\", descriptions_file=FILE or examples=FILE.jsonl")
     for i, text in enumerate(texts):
         if not text.strip():
             raise T2LError(f"description {i} is empty; describe the task in words (e.g. 'answer questions about dates')")
@@ -40,18 +76,30 @@ def slug(text: str, width: int = 40) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:width] or "task"
 
 
-def write_adapters(checkpoint: str, descriptions: Sequence[str], out: str, batch_size: int = 512,
-                      precision: str = "fp32") -> list[Path]:
-    """One adapter dir per description: `out` itself for one, `out/NNN-slug/` for several (+ index.json)."""
+def write_adapters(checkpoint: str | None, descriptions: Sequence[str], out: str, batch_size: int = 512,
+                   precision: str = "fp32", examples: Sequence[str] | None = None) -> list[Path]:
+    """One adapter dir per description: `out` itself for one, `out/NNN-slug/` for several (+ index.json).
+
+    With `examples` (one task's inputs): one adapter from them, and from the description if one is given.
+    """
+    from t2l.lora.peft_io import save_adapter
+    from t2l.lora.spec import unbatch
     from t2l.models.bundle import T2L
 
-    if not checkpoint:
-        raise T2LError("checkpoint= is required: a hypernet bundle directory (e.g. outputs/demo/hypernet)")
     if not out:
         raise T2LError("out= is required: where to write the adapter directory (or directories)")
+    if examples is not None and len(descriptions) > 1:
+        raise T2LError(f"examples= describe one task, but {len(descriptions)} descriptions were given; give one or none")
     start = time.perf_counter()
-    t2l = T2L.from_pretrained(checkpoint)
+    t2l = T2L.from_pretrained(resolve_checkpoint(checkpoint))
     out_path = Path(out).expanduser()
+    if examples is not None:
+        weights = unbatch(t2l.generate(list(descriptions) or None, examples=[list(examples)], precision=precision))[0]
+        save_adapter(weights, t2l.spec, t2l.base["model_id"], out_path)
+        atomic_write_json(out_path / "t2l_description.json", {"description": descriptions[0] if descriptions else None,
+                                                              "examples": len(examples)})
+        print(f"wrote 1 adapter from {len(examples)} example inputs in {time.perf_counter() - start:.1f} s: {out_path}")
+        return [out_path]
     dirs = [out_path] if len(descriptions) == 1 else [out_path / f"{i:03d}-{slug(d)}" for i, d in enumerate(descriptions)]
     for i in range(0, len(descriptions), batch_size):  # bounded memory for very long description files
         t2l.save_adapters(descriptions[i:i + batch_size], dirs[i:i + batch_size], precision=precision)

@@ -75,8 +75,9 @@ class EvalConfig(RunConfig):
     batch_size: int = EvalSettings.batch_size
     max_new_tokens: int = EvalSettings.max_new_tokens
     adapters: Any = None        # one peft dir (all tasks), {task: dir}, a JSON file of one, or a manifest.json
+    adapters_name: str = "adapters"   # the row name of adapters= in tables (e.g. multitask_lora)
     out: str | None = None      # write DIR/results.json and DIR/predictions.jsonl
-    checkpoint: str | None = None   # a T2L bundle: adapters generated from each task's description
+    checkpoint: str | None = None   # a T2L bundle (`release`: the released one): adapters from each task's description
     controls: list[str] = field(default_factory=lambda: ["random", "wrong"])
     include_base: bool = True   # with checkpoint: also the base model row
     examples_k: int = 0         # with checkpoint: > 0 adds T2L from k unlabeled train inputs (+ wrong_examples control)
@@ -90,9 +91,10 @@ class EvalConfig(RunConfig):
 class GenerateConfig:
     """conf/generate.yaml: `t2l generate` (descriptions -> peft adapter dirs, no base weights)."""
 
-    checkpoint: str | None = None
+    checkpoint: str | None = None   # a bundle dir; none (or `release`): the released bundle in release/
     description: Any = None     # a string or a list of strings
     descriptions_file: str | None = None
+    examples: str | None = None     # JSONL of one task's unlabeled inputs ({"input": ...}): condition on them
     out: str | None = None
     batch_size: int = 512
     precision: str = "fp32"     # bf16: encoder + hypernet matmuls in bfloat16 (fast on AVX512-BF16 CPUs)

@@ -76,7 +76,12 @@ class T2L:
         from safetensors import SafetensorError
         from safetensors.torch import load_file
 
+        from t2l.models.release import release_of, verify_release
+
         path = Path(path).expanduser()
+        release = release_of(path)
+        if release is not None:   # a released bundle: its files must match the model card's hashes
+            verify_release(release)
         config_path, weights_path = path / BUNDLE_CONFIG_FILE, path / BUNDLE_WEIGHTS_FILE
         if not config_path.is_file() or not weights_path.is_file():
             raise T2LError(f"{path} is not a hypernet bundle (needs {BUNDLE_CONFIG_FILE} and {BUNDLE_WEIGHTS_FILE}); "

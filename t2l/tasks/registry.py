@@ -55,6 +55,7 @@ class TaskCatalog:
     def __init__(self, sources: TaskSources):
         self.sources = sources
         self._loaders: dict[str, Callable[[], RawTask]] = {}
+        self._sources: dict[str, Path] = {}   # name -> the file (or directory) it is read from
         self._index_bigbench()
         self._index_sni()
         self._index_local()
@@ -62,20 +63,40 @@ class TaskCatalog:
         self.eval_bank = DescriptionBank.read(sources.eval_descriptions_dir) if sources.eval_descriptions_dir else None
 
     # -- indexing: cheap, no task file is parsed here except small user files ----------------------
-    def _add(self, name: str, loader: Callable[[], RawTask], origin: str) -> None:
+    def _add(self, name: str, loader: Callable[[], RawTask], origin: str, source: Path | None = None) -> None:
         if name in self._loaders:
             raise T2LError(f"task name '{name}' comes from two sources (second: {origin}); rename one or drop a source")
         self._loaders[name] = loader
+        self._sources[name] = source or Path(origin)
+
+    def fingerprint(self, name: str) -> str:
+        """A content hash of what `load(name)` returns: its source file's bytes (a directory: every file's
+        path, size and mtime) and its bank descriptions. Caches of derived data key on it."""
+        import hashlib
+
+        self.check_known([name])
+        digest = hashlib.sha256(name.encode())
+        source = self._sources[name]
+        if source.is_file():
+            digest.update(hashlib.sha256(source.read_bytes()).digest())
+        elif source.is_dir():
+            for path in sorted(p for p in source.rglob("*") if p.is_file()):
+                stat = path.stat()
+                digest.update(f"{path.relative_to(source)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        for bank in (self.bank, self.eval_bank):
+            digest.update(repr(bank.for_task(name) if bank else None).encode())
+        return digest.hexdigest()
 
     def _index_bigbench(self) -> None:
         if not self.sources.bigbench_dir:
             return
         from t2l.assets import resolve
-        from t2l.tasks.bigbench import bigbench_index, load_bigbench_task
+        from t2l.tasks.bigbench import bigbench_index, load_bigbench_task, task_path
 
         root = Path(resolve(self.sources.bigbench_dir)).expanduser()
         for name in bigbench_index(root):
-            self._add(name, lambda n=name: load_bigbench_task(n, root, self.sources.max_input_chars), str(root))
+            self._add(name, lambda n=name: load_bigbench_task(n, root, self.sources.max_input_chars), str(root),
+                      task_path(root, name))
 
     def _index_sni(self) -> None:
         from t2l.tasks.sni import load_sni_dataset_dir, load_sni_task_file
@@ -83,15 +104,15 @@ class TaskCatalog:
         for entry in self.sources.sni:
             path = Path(entry).expanduser()
             if path.is_file():
-                self._add(path.stem, lambda p=path: load_sni_task_file(p), str(path))
+                self._add(path.stem, lambda p=path: load_sni_task_file(p), str(path), path)
             elif (path / "data").is_dir() or any(path.glob("train*")):
-                self._add(path.name, lambda p=path: load_sni_dataset_dir(p), str(path))
+                self._add(path.name, lambda p=path: load_sni_dataset_dir(p), str(path), path)
             elif path.is_dir():
                 for sub in sorted(path.iterdir()):
                     if sub.suffix == ".json":
-                        self._add(sub.stem, lambda p=sub: load_sni_task_file(p), str(sub))
+                        self._add(sub.stem, lambda p=sub: load_sni_task_file(p), str(sub), sub)
                     elif sub.is_dir() and ((sub / "data").is_dir() or any(sub.glob("train*"))):
-                        self._add(sub.name, lambda p=sub: load_sni_dataset_dir(p), str(sub))
+                        self._add(sub.name, lambda p=sub: load_sni_dataset_dir(p), str(sub), sub)
             else:
                 raise T2LError(f"data.sni entry {path} does not exist; fix the path or remove it")
 
@@ -100,7 +121,7 @@ class TaskCatalog:
 
         for entry in self.sources.local_files:
             for raw in load_local_file(Path(entry).expanduser()):
-                self._add(raw.name, lambda r=raw: r, entry)
+                self._add(raw.name, lambda r=raw: r, entry, Path(entry).expanduser())
 
     # -- queries ---------------------------------------------------------------------------------
     def names(self) -> list[str]:

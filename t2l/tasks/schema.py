@@ -125,19 +125,32 @@ def split_task(raw: RawTask, seed: int = 0, fractions: dict[str, float] | None =
                 parts["train"], parts["validation"], parts["test"], dict(raw.meta))
 
 
-def validation_tasks(tasks: list["Task"], n: int, seed: int = 0, examples: int = 16) -> list["Task"]:
-    """n tasks to validate on during training: a seeded draw from the cheaper half of the pool.
+def validation_cost(task: "Task", examples: int = 16) -> float | None:
+    """What scoring a task's first validation examples costs, roughly (None: no validation split).
 
     Scoring cost grows with prompt length times the number of choices (a 100-choice task with long
-    stories costs hundreds of times a yes/no one), and the alphabetically first pool tasks happen to be
-    the dearest (abstract_narrative_understanding:99_distractors): taking the first n stalled training.
+    stories costs hundreds of times a yes/no one).
     """
-    def cost(task: "Task") -> float:
-        shown = task.validation[:examples]
-        return sum(len(ex.input) * max(1, len(ex.choices or ())) for ex in shown) / len(shown)
+    shown = task.validation[:examples]
+    if not shown:
+        return None
+    return sum(len(ex.input) * max(1, len(ex.choices or ())) for ex in shown) / len(shown)
 
+
+def pick_validation_names(costs: dict[str, float | None], n: int, seed: int = 0) -> list[str]:
+    """n task names to validate on during training: a seeded draw from the cheaper half of the pool.
+
+    The alphabetically first pool tasks happen to be the dearest (abstract_narrative_understanding:
+    99_distractors): taking the first n stalled training.
+    """
     import random
 
-    candidates = sorted((t for t in tasks if t.validation), key=lambda t: (cost(t), t.name))
-    cheap = sorted(candidates[: max(n, len(candidates) // 2)], key=lambda t: t.name)
+    candidates = sorted((c, name) for name, c in costs.items() if c is not None)
+    cheap = sorted(name for _, name in candidates[: max(n, len(candidates) // 2)])
     return random.Random(seed).sample(cheap, min(n, len(cheap)))
+
+
+def validation_tasks(tasks: list["Task"], n: int, seed: int = 0, examples: int = 16) -> list["Task"]:
+    """The tasks pick_validation_names chooses, from loaded tasks."""
+    by_name = {t.name: t for t in tasks}
+    return [by_name[name] for name in pick_validation_names({t.name: validation_cost(t, examples) for t in tasks}, n, seed)]

@@ -14,8 +14,10 @@ never stopped.
 
 from __future__ import annotations
 
+import copy
 import logging
 import random
+import resource
 import time
 from dataclasses import asdict, dataclass
 from functools import partial
@@ -30,10 +32,10 @@ from t2l.models.bundle import T2L, base_summary
 from t2l.models.conditioning import CONDITIONS, check_condition, combine, pool_examples
 from t2l.models.hypernet import HyperNet
 from t2l.tasks.batching import TaskBalancedBatches, task_batch
-from t2l.tasks.prompts import in_bare_share, in_setting, sft_features
 from t2l.tasks.schema import Task
 from t2l.training.losses import answer_loss
 from t2l.training.modules import TrainingModule
+from t2l.training.pool import PoolOptions, TrainingPool
 from t2l.training.trainer import (
     RecordValidation,
     checkpoint_step,
@@ -71,6 +73,7 @@ class T2LTrainSettings:
     condition_pool: int = 64        # inputs per task (train split) the k are drawn from each step
     zscore: bool = False            # recon: z-score each target (per adapter and layer) before the L1
     val_every: int = 50
+    export_every: int = 0           # > 0: also export a bundle every N steps (out_dir/bundles/step_N; learning curves)
     val_tasks: int = 3              # zero-shot validation on this many pool tasks (0: none; recon: delta-W only)
     val_examples: int = 16
     ckpt_every: int = 10
@@ -108,6 +111,21 @@ class ReconObjective(T2LTrainSettings):
 
 
 OBJECTIVES = {"sft": SFTObjective, "recon": ReconObjective}
+
+
+class ExportEvery:
+    """Lightning callback: call `export(step)` every `every` optimizer steps (bundles for learning curves)."""
+
+    def __new__(cls, every: int, export):
+        import pytorch_lightning as pl
+
+        class _Export(pl.Callback):
+            def on_train_batch_end(self, trainer, module, outputs, batch, batch_idx):
+                step = int(trainer.global_step)
+                if step % every == 0 and step < trainer.max_steps:
+                    export(step)
+
+        return _Export()
 
 
 class TaskExampleIndex(torch.utils.data.Dataset):
@@ -286,31 +304,33 @@ def warmup_steps(settings: T2LTrainSettings) -> int:
     return round(settings.warmup_fraction * settings.max_steps)
 
 
-def training_features(tokenizer, task: Task, chat: bool, settings: T2LTrainSettings) -> list[dict[str, list[int]]]:
-    """Token ids + answer labels of a task's training examples; a seeded share is shown bare (no task prefix)."""
-    bare = in_setting(task, "bare").train
-    return [sft_features(tokenizer, bare[i] if in_bare_share(settings.seed, task.name, i, settings.prefix_free_fraction)
-                         else ex, chat, settings.max_length)
-            for i, ex in enumerate(task.train[: settings.max_train_examples])]
+def pool_options(settings: T2LTrainSettings) -> PoolOptions:
+    """The settings that shape the tokenised pool (and so its cache key)."""
+    return PoolOptions(max_length=settings.max_length, max_train_examples=settings.max_train_examples,
+                       prefix_free_fraction=settings.prefix_free_fraction, condition_pool=settings.condition_pool,
+                       seed=settings.seed, val_examples=settings.val_examples)
 
 
-def example_embeddings(encoder, tasks: list[Task], settings: T2LTrainSettings) -> list[torch.Tensor] | None:
+def example_embeddings(encoder, pool: TrainingPool, settings: T2LTrainSettings) -> list[torch.Tensor] | None:
     """Per task, the encoder's embeddings of up to condition_pool train inputs (None for condition=description)."""
     if settings.condition == "description":
         return None
-    empty = [t.name for t in tasks if not t.train]
+    empty = [n for n, inputs in zip(pool.names, pool.example_inputs) if not inputs]
     if empty:
         raise ValueError(f"condition={settings.condition} needs train examples; tasks {empty[:5]} have none")
-    return [encoder.encode([e.input for e in t.train[: settings.condition_pool]], warn_truncated=False) for t in tasks]
+    return [encoder.encode(inputs, warn_truncated=False) for inputs in pool.example_inputs]
 
 
-def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, train_tasks: list[Task],
+def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool: TrainingPool,
               settings: T2LTrainSettings, out_dir: Path, model=None, tokenizer=None, val_tasks: list[Task] = (),
               targets: dict[str, torch.Tensor] | None = None, logger=None, trainer_kwargs: dict | None = None,
               resume: bool = False) -> T2L:
-    """Fit and export `out_dir/hypernet` (the bundle). Lightning checkpoints live in `out_dir/ckpt`."""
+    """Fit and export `out_dir/hypernet` (the bundle). Lightning checkpoints live in `out_dir/ckpt`.
+
+    `pool` is t2l.training.pool.training_pool(...) of the training tasks (built with the tokenizer for SFT).
+    """
     start = time.perf_counter()
-    task_embeddings = [encoder.encode(task.descriptions) for task in train_tasks]
+    task_embeddings = [encoder.encode(descriptions) for descriptions in pool.descriptions]
     val_tasks = list(val_tasks)
     val_embeddings = encoder.encode([t.descriptions[0] for t in val_tasks]) if val_tasks else None
     common = dict(base_model=model, tokenizer=tokenizer, val_tasks=val_tasks, val_embeddings=val_embeddings,
@@ -318,10 +338,10 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, trai
                                              limit=settings.val_examples, progress=False),
                   lr=settings.lr, head_lr=settings.head_lr, weight_decay=settings.weight_decay, warmup_steps=warmup_steps(settings),
                   seed=settings.seed, condition=settings.condition, condition_examples=settings.condition_examples,
-                  example_embeddings=example_embeddings(encoder, train_tasks, settings))
+                  example_embeddings=example_embeddings(encoder, pool, settings))
     if settings.objective == "sft":
-        features = [training_features(tokenizer, task, base_spec.chat_template, settings) for task in train_tasks]
-        sampler = TaskBalancedBatches([len(f) for f in features], settings.tasks_per_batch,
+        features = pool.features
+        sampler = TaskBalancedBatches(pool.sizes(), settings.tasks_per_batch,
                                       settings.samples_per_task, seed=settings.seed)
         loader = DataLoader(TaskExampleIndex(sampler.sizes), batch_sampler=sampler,
                             collate_fn=partial(task_batch, features=features, pad_id=tokenizer.pad_token_id))
@@ -329,7 +349,7 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, trai
                               l2_weight=settings.l2_weight, neftune_alpha=settings.neftune_alpha,
                               mismatch_weight=settings.mismatch_weight, mismatch_margin=settings.mismatch_margin, **common)
     elif settings.objective == "recon":
-        sampler = TaskBalancedBatches([1] * len(train_tasks), settings.tasks_per_batch, 1, seed=settings.seed)
+        sampler = TaskBalancedBatches([1] * len(pool.names), settings.tasks_per_batch, 1, seed=settings.seed)
         loader = DataLoader(TaskExampleIndex(sampler.sizes), batch_sampler=sampler,
                             collate_fn=lambda items: torch.tensor([t for t, _ in items]))
         module = T2LReconModule(hypernet, task_embeddings, targets=targets, zscore=settings.zscore, **common)
@@ -342,6 +362,19 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, trai
     history = RecordValidation()
     callbacks = [ModelCheckpoint(dirpath=ckpt_dir, filename="{step}", save_last=True, save_top_k=1,
                                  every_n_train_steps=settings.ckpt_every, enable_version_counter=False), history]
+
+    def export(step: int, directory: Path) -> T2L:
+        summary = {"objective": settings.objective, "steps": step, "tasks": list(pool.names),
+                   "pool": {"seconds": pool.seconds, "cache": pool.cache},
+                   "val_tasks": [t.name for t in val_tasks], "settings": asdict(settings), "history": history.history,
+                   "seconds": round(time.perf_counter() - start, 1),
+                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+        bundle = T2L(copy.deepcopy(hypernet).cpu(), base_summary(base_spec), encoder_config, summary)
+        bundle.save_pretrained(directory)
+        return bundle
+
+    if settings.export_every > 0:
+        callbacks.append(ExportEvery(settings.export_every, lambda step: export(step, out_dir / "bundles" / f"step_{step}")))
     trainer = make_trainer(max_steps=settings.max_steps, val_every=settings.val_every, callbacks=callbacks,
                            root_dir=out_dir, logger=logger, trainer_kwargs=trainer_kwargs, limit_val_batches=1)
     last = ckpt_dir / "last.ckpt"
@@ -353,10 +386,6 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, trai
         log.info("resuming from %s (step %d)", ckpt_path, sampler.start_step)
     # Validation is one step that scores every validation task (HyperModule.validation_step).
     trainer.fit(module, loader, DataLoader([0], batch_size=1), ckpt_path=ckpt_path, weights_only=True)
-    summary = {"objective": settings.objective, "steps": int(trainer.global_step), "tasks": [t.name for t in train_tasks],
-               "val_tasks": [t.name for t in val_tasks], "settings": asdict(settings), "history": history.history,
-               "seconds": round(time.perf_counter() - start, 1)}
-    bundle = T2L(hypernet.cpu(), base_summary(base_spec), encoder_config, summary)
-    bundle.save_pretrained(out_dir / "hypernet")
+    bundle = export(int(trainer.global_step), out_dir / "hypernet")
     log.info("exported hypernet bundle to %s", out_dir / "hypernet")
     return bundle

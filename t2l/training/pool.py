@@ -1,0 +1,171 @@
+"""The training pool as training reads it - per task: descriptions, tokenised examples, unlabeled
+inputs for example conditioning - built once and cached on disk, keyed by a content hash.
+
+Loading 398 BIG-bench tasks holds 1.5M examples (~2.7 GB, ~2 minutes); training reads at most
+`max_train_examples` of each. So the pool is built one task at a time (each task dropped once read)
+and saved as flat int32 token tensors (safetensors) plus a JSON side file; a later run with the same
+key loads it in seconds. The key hashes everything the pool depends on: each task's source file
+bytes and descriptions, the split rule, the tokenizer and chat template, and the settings that shape
+features. A changed input is a new key, never a stale pool.
+
+    pool = training_pool(catalog, names, tokenizer, chat=True, options=PoolOptions(...), cache_dir=...)
+    pool.features[t][i]      # {"input_ids": [...], "labels": [...]} of example i of task t
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import torch
+
+from t2l.io import atomic_write_json
+from t2l.tasks.prompts import in_bare_share, in_setting, sft_features
+from t2l.tasks.schema import Task
+
+log = logging.getLogger(__name__)
+POOL_FORMAT = 1
+IGNORE = -100
+
+
+@dataclass(frozen=True)
+class PoolOptions:
+    max_length: int = 192
+    max_train_examples: int | None = None
+    prefix_free_fraction: float = 0.0
+    condition_pool: int = 64
+    seed: int = 0
+    val_examples: int = 16
+
+
+class PackedFeatures:
+    """One task's tokenised examples as flat tensors; item i is the {"input_ids", "labels"} dict of lists."""
+
+    def __init__(self, ids: torch.Tensor, lengths: torch.Tensor, prompt_lengths: torch.Tensor):
+        self.ids, self.lengths, self.prompt_lengths = ids, lengths, prompt_lengths
+        self.starts = torch.cumsum(lengths, 0) - lengths
+
+    @classmethod
+    def pack(cls, features: Sequence[dict[str, list[int]]]) -> "PackedFeatures":
+        ids = [t for f in features for t in f["input_ids"]]
+        prompts = [sum(1 for label in f["labels"] if label == IGNORE) for f in features]
+        return cls(torch.tensor(ids, dtype=torch.int32), torch.tensor([len(f["input_ids"]) for f in features]),
+                   torch.tensor(prompts))
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def __getitem__(self, i: int) -> dict[str, list[int]]:
+        start, n, p = int(self.starts[i]), int(self.lengths[i]), int(self.prompt_lengths[i])
+        ids = self.ids[start:start + n].tolist()
+        return {"input_ids": ids, "labels": [IGNORE] * p + ids[p:]}
+
+
+@dataclass
+class TrainingPool:
+    names: list[str]
+    descriptions: list[list[str]]
+    features: list[PackedFeatures] = field(default_factory=list)   # empty when built without a tokenizer
+    example_inputs: list[list[str]] = field(default_factory=list)
+    val_costs: list[float | None] = field(default_factory=list)    # see t2l.tasks.schema.validation_cost
+    seconds: float = 0.0
+    cache: str = "none"                                            # hit | built | none
+
+    def sizes(self) -> list[int]:
+        return [len(f) for f in self.features]
+
+
+def pool_entry(task: Task, tokenizer, chat: bool, options: PoolOptions):
+    """What the pool keeps of one task (its examples are dropped afterwards)."""
+    from t2l.tasks.schema import validation_cost
+
+    features = None
+    if tokenizer is not None:
+        bare = in_setting(task, "bare").train
+        features = PackedFeatures.pack([
+            sft_features(tokenizer, bare[i] if in_bare_share(options.seed, task.name, i, options.prefix_free_fraction)
+                         else ex, chat, options.max_length)
+            for i, ex in enumerate(task.train[: options.max_train_examples])])
+    inputs = [e.input for e in task.train[: options.condition_pool]]
+    return list(task.descriptions), features, inputs, validation_cost(task, options.val_examples)
+
+
+def pool_key(catalog, names: Sequence[str], tokenizer, chat: bool, options: PoolOptions) -> str:
+    digest = hashlib.sha256()
+    sources = catalog.sources
+    head = {"format": POOL_FORMAT, "options": asdict(options), "chat": chat, "names": list(names),
+            "split": {"seed": sources.seed, "fractions": sources.fractions, "max_input_chars": sources.max_input_chars}}
+    if tokenizer is not None:
+        head["tokenizer"] = [tokenizer.name_or_path, len(tokenizer), tokenizer.eos_token_id, tokenizer.pad_token_id,
+                             hashlib.sha256(str(getattr(tokenizer, "chat_template", "")).encode()).hexdigest()]
+    digest.update(json.dumps(head, sort_keys=True).encode())
+    for name in names:
+        digest.update(catalog.fingerprint(name).encode())
+    return digest.hexdigest()
+
+
+def save_pool(pool: TrainingPool, path: Path) -> None:
+    from safetensors.torch import save_file
+
+    tensors = {}
+    for t, packed in enumerate(pool.features):
+        tensors.update({f"{t}.ids": packed.ids, f"{t}.lengths": packed.lengths, f"{t}.prompt_lengths": packed.prompt_lengths})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp.safetensors")
+    save_file(tensors or {"empty": torch.zeros(0)}, str(tmp))
+    tmp.replace(path.with_suffix(".safetensors"))
+    # The JSON is written last: its presence means the tensors beside it are complete.
+    atomic_write_json(path.with_suffix(".json"), {"format": POOL_FORMAT, "names": pool.names,
+                                                  "descriptions": pool.descriptions,
+                                                  "example_inputs": pool.example_inputs, "val_costs": pool.val_costs,
+                                                  "features": bool(pool.features)})
+
+
+def load_pool(path: Path) -> TrainingPool | None:
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    meta_path, tensor_path = path.with_suffix(".json"), path.with_suffix(".safetensors")
+    if not meta_path.is_file() or not tensor_path.is_file():
+        return None
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        tensors = load_file(str(tensor_path))
+    except (OSError, ValueError, SafetensorError) as err:   # a damaged cache is rebuilt, never trusted
+        log.warning("ignoring unreadable pool cache %s (%s)", path, err)
+        return None
+    features = [PackedFeatures(tensors[f"{t}.ids"], tensors[f"{t}.lengths"], tensors[f"{t}.prompt_lengths"])
+                for t in range(len(meta["names"]))] if meta.get("features") else []
+    return TrainingPool(meta["names"], meta["descriptions"], features, meta["example_inputs"], meta["val_costs"])
+
+
+def training_pool(catalog, names: Sequence[str], tokenizer, chat: bool, options: PoolOptions,
+                  cache_dir: Path | None = None) -> TrainingPool:
+    """The pool for `names`: from `cache_dir` when its key matches, else built task by task (and cached)."""
+    start = time.perf_counter()
+    path = None
+    if cache_dir is not None:
+        path = Path(cache_dir) / f"pool-{pool_key(catalog, names, tokenizer, chat, options)[:24]}"
+        cached = load_pool(path)
+        if cached is not None:
+            cached.seconds, cached.cache = round(time.perf_counter() - start, 1), "hit"
+            log.info("training pool: %d tasks from cache %s (%.1f s)", len(names), path, cached.seconds)
+            return cached
+    pool = TrainingPool(list(names), [])
+    for name in names:
+        descriptions, features, inputs, cost = pool_entry(catalog.load(name), tokenizer, chat, options)
+        pool.descriptions.append(descriptions)
+        pool.example_inputs.append(inputs)
+        pool.val_costs.append(cost)
+        if features is not None:
+            pool.features.append(features)
+    if path is not None:
+        save_pool(pool, path)
+    pool.seconds, pool.cache = round(time.perf_counter() - start, 1), "built" if path else "none"
+    log.info("training pool: %d tasks built in %.1f s%s", len(names), pool.seconds, f" -> {path}" if path else "")
+    return pool
