@@ -11,12 +11,13 @@ export TRANSFORMERS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 export WANDB_MODE ?= offline
 
-DEMO_TASKS ?= [sports_understanding,date_understanding,navigate]
-DEMO_LIMIT ?= 50
-DEMO_STEPS ?= 60
-DEMO_EXAMPLES ?= 32
+RELEASE ?= release/t2l-smollm2-135m-minilm
+DEMO_SPLIT ?= heldout_bbh
+DEMO_LIMIT ?= 10
+DEMO_PROMPTS ?= [task]
+DEMO_OUT ?= outputs/demo
 
-.PHONY: install assets demo test bench clean
+.PHONY: install assets demo release test bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,13 +31,24 @@ install: $(STAMP)
 assets: $(STAMP)
 	$(BIN)/t2l assets
 
-# The main job: train T2L-SFT (hypernet M) on the BIG-bench training pool, export the bundle to
-# outputs/demo/hypernet, then evaluate base vs T2L (+ random/wrong-description controls) on three
-# held-out tasks -> outputs/demo/results.json. Re-running resumes/reuses what exists.
-demo: assets
-	$(BIN)/python train.py experiment=t2l_sft run=demo resume=true objective.max_steps=$(DEMO_STEPS) \
-		objective.max_train_examples=$(DEMO_EXAMPLES) objective.val_every=$(DEMO_STEPS)
-	$(BIN)/t2l eval checkpoint=outputs/demo/hypernet tasks=$(DEMO_TASKS) limit=$(DEMO_LIMIT) out=outputs/demo
+# The main job, from the released bundle ($(RELEASE), committed): T2L adapters for the held-out tasks
+# from their evaluation descriptions and from 8 unlabeled train inputs, against the base model, the
+# multi-task LoRA shipped beside it and the random / wrong / generic (+ wrong-examples) controls, on
+# DEMO_LIMIT test examples per task; table with paired intervals, $(DEMO_OUT)/results.json and a PNG.
+# `make demo TRAIN=1` first retrains the bundle and the multi-task LoRA (make release).
+demo: assets $(if $(filter 1,$(TRAIN)),release)
+	$(BIN)/t2l eval checkpoint=$(RELEASE)/hypernet adapters=$(RELEASE)/multitask adapters_name=multitask_lora \
+		split=$(DEMO_SPLIT) eval_split=test limit=$(DEMO_LIMIT) examples_k=8 prompt_settings=$(DEMO_PROMPTS) \
+		controls=[random,wrong,generic] out=$(DEMO_OUT)
+	$(BIN)/t2l report $(DEMO_OUT)/results.json out=$(DEMO_OUT)/results.md plots=$(DEMO_OUT)/plots
+
+# Retrain the released default (resumable): T2L-SFT, the multi-task LoRA on the same budget, then
+# package both with a hashed model card into $(RELEASE).
+release: assets
+	$(BIN)/python train.py experiment=t2l_release resume=true
+	$(BIN)/python train.py experiment=multitask_release
+	$(BIN)/t2l release outputs/t2l_release/hypernet outputs/library/smollm2_135m/multitask/multitask \
+		out=$(RELEASE) body=docs/model_card_body.md
 
 test: assets
 	$(BIN)/python -m pytest -q

@@ -77,6 +77,7 @@ def evaluate_job(cfg: DictConfig) -> dict:
         t2l_rows,
     )
     from t2l.eval.scoring import EvalSettings
+    from t2l.hardware import machine_line
     from t2l.models.base import load_base
 
     catalog = task_catalog(cfg, evaluation=True)
@@ -103,8 +104,12 @@ def evaluate_job(cfg: DictConfig) -> dict:
         rows: list[BenchmarkRow] = []
         if bundle is not None:
             k = int(cfg.examples_k)
+            began = time.perf_counter()
             rows += t2l_rows("t2l", bundle, setting_tasks, list(cfg.controls or []), seed=int(cfg.seed),
                              examples=example_inputs(setting_tasks, k, int(cfg.seed)) if k else None)
+            seconds, made = time.perf_counter() - began, len(rows) * len(setting_tasks)
+            print(f"generated {made} adapters ({len(rows)} T2L rows x {len(setting_tasks)} tasks) in {seconds:.2f} s: "
+                  f"{made / seconds:.0f} adapters/s, encoder included ({machine_line()})")
             for row in rows:  # `t2l eval` names control rows by the control alone: random, wrong, generic
                 if row.kind == "control":
                     row.name = row.detail["control"]

@@ -15,29 +15,13 @@ import tempfile
 from pathlib import Path
 
 from t2l.errors import T2LError
+from t2l.eval.paired import paired_markdown
 from t2l.io import read_json
 from t2l.lora.peft_io import ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE
 from t2l.models.bundle import BUNDLE_CONFIG_FILE, BUNDLE_WEIGHTS_FILE
 from t2l.models.release import CARD_FILE, DEFAULT_RELEASE, front_matter, verify_release
 
 KEEP = {"hypernet": (BUNDLE_CONFIG_FILE, BUNDLE_WEIGHTS_FILE), "multitask": (ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE)}
-
-
-def results_section(results: dict) -> list[str]:
-    lines = []
-    for setting, part in results.get("prompt_settings", {"task": {"methods": results["methods"]}}).items():
-        lines += ["", f"Prompts `{setting}`: average accuracy over {len(next(iter(part['methods'].values()))['tasks'])} "
-                  "held-out tasks (SE: standard error of the average)", "", "| row | kind | average | SE |", "|---|---|---|---|"]
-        for name, row in part["methods"].items():
-            lines.append(f"| {name} | {row['kind']} | {100 * row['average']:.2f} | {100 * row['stderr']:.2f} |")
-        paired = results.get("paired", {}).get(setting, {})
-        if paired:
-            lines += ["", "T2L minus each row, paired by example, bootstrap 95% interval (% points):", "",
-                      "| row | difference | 95% interval | examples |", "|---|---|---|---|"]
-            for name, d in paired.items():
-                lines.append(f"| {name} | {100 * d['difference']:+.2f} | [{100 * d['low']:+.2f}, {100 * d['high']:+.2f}] "
-                             f"| {d['examples']} |")
-    return lines
 
 
 def card_text(training: dict, results: dict | None, body: str) -> str:
@@ -51,7 +35,7 @@ def card_text(training: dict, results: dict | None, body: str) -> str:
              f"- wall time: {training.get('seconds')} s; peak RSS {training.get('peak_rss_mb')} MB",
              f"- settings: `{json.dumps(settings, sort_keys=True)}`"]
     if results:
-        lines += ["", "## Held-out results", *results_section(results)]
+        lines += ["", "## Held-out results", *paired_markdown(results)]
     return "\n".join(lines) + "\n"
 
 

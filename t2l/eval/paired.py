@@ -64,3 +64,23 @@ def format_paired(reference: str, table: dict[str, dict]) -> str:
         lines.append(f"  - {other:<16} {100 * d['difference']:+6.2f}  [{100 * d['low']:+6.2f}, {100 * d['high']:+6.2f}]"
                      f"  ({d['examples']} examples, {d['tasks']} tasks; interval {mark})")
     return "\n".join(lines)
+
+
+def paired_markdown(results: dict) -> list[str]:
+    """Markdown lines: every prompt setting's row averages and, where present, T2L minus each row."""
+    lines = []
+    settings = results.get("prompt_settings") or {"task": {"methods": results["methods"]}}
+    for setting, part in settings.items():
+        first = next(iter(part["methods"].values()))
+        lines += ["", f"Prompts `{setting}` ({len(first['tasks'])} tasks, {sum(t['n'] for t in first['tasks'].values())} "
+                  "examples per row):", "", "| row | kind | average | SE |", "|---|---|---:|---:|"]
+        lines += [f"| {name} | {row['kind']} | {100 * row['average']:.2f} | {100 * row['stderr']:.2f} |"
+                  for name, row in part["methods"].items()]
+        paired = results.get("paired", {}).get(setting, {})
+        if paired:
+            lines += ["", f"T2L minus each row, prompts `{setting}`: paired by example, bootstrap 95% interval "
+                      "(% points; the interval is above zero when T2L is reliably better):", "",
+                      "| row | T2L minus row | 95% interval | examples |", "|---|---:|---|---:|"]
+            lines += [f"| {name} | {100 * d['difference']:+.2f} | [{100 * d['low']:+.2f}, {100 * d['high']:+.2f}] "
+                      f"| {d['examples']} |" for name, d in paired.items()]
+    return lines

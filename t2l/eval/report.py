@@ -22,6 +22,7 @@ from typing import Sequence
 
 from t2l.errors import T2LError
 from t2l.eval.controls import CONTROLS, INPUT_CONTROLS, KINDS, UPPER_BOUNDS
+from t2l.eval.paired import paired_markdown
 from t2l.eval.rows import standard_error
 from t2l.io import atomic_write_text, read_json
 
@@ -196,5 +197,9 @@ def write_report(results: Sequence[str | os.PathLike], out: str | os.PathLike = 
 
         written.update(write_plots(rows, Path(plots)))
     out = Path(out)
-    atomic_write_text(out, markdown(rows, [str(p) for p in results], command, written, out))
+    text = markdown(rows, [str(p) for p in results], command, written, out)
+    settings = [line for _, data in loaded if "prompt_settings" in data or "paired" in data for line in paired_markdown(data)]
+    if settings:   # t2l eval's results: every prompt setting and the paired T2L-minus-row intervals
+        text += "\n## Prompt settings and paired differences\n" + "\n".join(settings) + "\n"
+    atomic_write_text(out, text)
     return {"markdown": out, **written}
