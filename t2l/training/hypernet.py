@@ -15,6 +15,7 @@ never stopped.
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import random
 import resource
@@ -35,7 +36,7 @@ from t2l.tasks.batching import TaskBalancedBatches, task_batch
 from t2l.tasks.schema import Task
 from t2l.training.losses import answer_loss
 from t2l.training.modules import TrainingModule
-from t2l.training.pool import PoolOptions, TrainingPool
+from t2l.training.pool import PoolOptions, TrainingPool, cached_example_embeddings
 from t2l.training.trainer import (
     RecordValidation,
     checkpoint_step,
@@ -311,14 +312,16 @@ def pool_options(settings: T2LTrainSettings) -> PoolOptions:
                        seed=settings.seed, val_examples=settings.val_examples)
 
 
-def example_embeddings(encoder, pool: TrainingPool, settings: T2LTrainSettings) -> list[torch.Tensor] | None:
+def example_embeddings(encoder, encoder_config: dict, pool: TrainingPool,
+                       settings: T2LTrainSettings) -> list[torch.Tensor] | None:
     """Per task, the encoder's embeddings of up to condition_pool train inputs (None for condition=description)."""
     if settings.condition == "description":
         return None
     empty = [n for n, inputs in zip(pool.names, pool.example_inputs) if not inputs]
     if empty:
         raise ValueError(f"condition={settings.condition} needs train examples; tasks {empty[:5]} have none")
-    return [encoder.encode(inputs, warn_truncated=False) for inputs in pool.example_inputs]
+    key = json.dumps(encoder_config, sort_keys=True, default=str)
+    return cached_example_embeddings(pool, encoder, key)
 
 
 def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool: TrainingPool,
@@ -338,7 +341,7 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool
                                              limit=settings.val_examples, progress=False),
                   lr=settings.lr, head_lr=settings.head_lr, weight_decay=settings.weight_decay, warmup_steps=warmup_steps(settings),
                   seed=settings.seed, condition=settings.condition, condition_examples=settings.condition_examples,
-                  example_embeddings=example_embeddings(encoder, pool, settings))
+                  example_embeddings=example_embeddings(encoder, encoder_config, pool, settings))
     if settings.objective == "sft":
         features = pool.features
         sampler = TaskBalancedBatches(pool.sizes(), settings.tasks_per_batch,

@@ -75,6 +75,7 @@ class TrainingPool:
     val_costs: list[float | None] = field(default_factory=list)    # see t2l.tasks.schema.validation_cost
     seconds: float = 0.0
     cache: str = "none"                                            # hit | built | none
+    path: Path | None = None                                       # the cache entry (without suffix)
 
     def sizes(self) -> list[int]:
         return [len(f) for f in self.features]
@@ -153,7 +154,7 @@ def training_pool(catalog, names: Sequence[str], tokenizer, chat: bool, options:
         path = Path(cache_dir) / f"pool-{pool_key(catalog, names, tokenizer, chat, options)[:24]}"
         cached = load_pool(path)
         if cached is not None:
-            cached.seconds, cached.cache = round(time.perf_counter() - start, 1), "hit"
+            cached.seconds, cached.cache, cached.path = round(time.perf_counter() - start, 1), "hit", path
             log.info("training pool: %d tasks from cache %s (%.1f s)", len(names), path, cached.seconds)
             return cached
     pool = TrainingPool(list(names), [])
@@ -166,6 +167,28 @@ def training_pool(catalog, names: Sequence[str], tokenizer, chat: bool, options:
             pool.features.append(features)
     if path is not None:
         save_pool(pool, path)
-    pool.seconds, pool.cache = round(time.perf_counter() - start, 1), "built" if path else "none"
+    pool.seconds, pool.cache, pool.path = round(time.perf_counter() - start, 1), "built" if path else "none", path
     log.info("training pool: %d tasks built in %.1f s%s", len(names), pool.seconds, f" -> {path}" if path else "")
     return pool
+
+
+def cached_example_embeddings(pool: TrainingPool, encoder, encoder_key: str) -> list[torch.Tensor]:
+    """Per task, the encoder's embeddings of the pool's example inputs, cached beside the pool (encoding
+    25k long inputs with MiniLM takes ~10 minutes on 2 cores; a resumed or repeated run reads them back)."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file, save_file
+
+    name = hashlib.sha256(encoder_key.encode()).hexdigest()[:16]
+    path = pool.path.with_name(f"{pool.path.name}.inputs-{name}.safetensors") if pool.path else None
+    if path is not None and path.is_file():
+        try:
+            tensors = load_file(str(path))
+            return [tensors[str(t)] for t in range(len(pool.names))]
+        except (OSError, ValueError, KeyError, SafetensorError) as err:
+            log.warning("ignoring unreadable embedding cache %s (%s)", path, err)
+    rows = [encoder.encode(inputs, warn_truncated=False) for inputs in pool.example_inputs]
+    if path is not None:
+        tmp = path.with_name(path.name + ".tmp")
+        save_file({str(t): r.contiguous() for t, r in enumerate(rows)}, str(tmp))
+        tmp.replace(path)
+    return rows

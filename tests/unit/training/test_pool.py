@@ -70,3 +70,24 @@ def test_a_damaged_cache_is_rebuilt(catalog, tiny_model, tmp_path):
     for path in (tmp_path / "cache").glob("pool-*.safetensors"):
         path.write_bytes(b"not a safetensors file")
     assert training_pool(catalog, NAMES, tokenizer, True, options, tmp_path / "cache").cache == "built"
+
+
+@pytest.mark.real_assets
+def test_example_embeddings_are_cached_beside_the_pool(catalog, tiny_model, tmp_path):
+    import torch
+
+    from t2l.models.encoder import TaskEncoder
+    from t2l.training.pool import cached_example_embeddings
+    from tests.helpers.specs import minilm_config
+
+    pool = training_pool(catalog, NAMES, tiny_model[1], True, PoolOptions(max_length=64, condition_pool=4),
+                         tmp_path / "cache")
+    encoder = TaskEncoder.from_config(minilm_config())
+    first = cached_example_embeddings(pool, encoder, "minilm")
+    assert len(list((tmp_path / "cache").glob("*.inputs-*.safetensors"))) == 1
+    encoder.clear_cache()
+    misses = encoder.misses
+    again = cached_example_embeddings(pool, encoder, "minilm")
+    assert encoder.misses == misses, "the second call must read the file, not encode"
+    assert all(torch.equal(a, b) for a, b in zip(first, again))
+    assert [len(r) for r in first] == [min(4, len(i)) for i in pool.example_inputs]
