@@ -26,7 +26,8 @@ from t2l.assets import resolve
 from t2l.errors import T2LError
 
 CONFIG_KEYS = ("name", "model_id", "path", "dim", "max_seq_length", "normalize", "trust_remote_code",
-               "device", "cache_size", "batch_size")
+               "device", "cache_size", "batch_size", "kind")
+KINDS = ("sentence_transformer", "base_model")   # base_model: t2l.models.pooled_lm (mean-pooled LLM states)
 
 
 PRECISIONS = ("fp32", "bf16")
@@ -53,7 +54,7 @@ class TaskEncoder:
 
     def __init__(self, path: str, dim: int, max_seq_length: int = 256, normalize: bool = True,
                  trust_remote_code: bool = False, device: str = "cpu", cache_size: int = 4096,
-                 batch_size: int = 64, name: str | None = None):
+                 batch_size: int = 64, name: str | None = None, kind: str = "sentence_transformer"):
         from sentence_transformers import SentenceTransformer
 
         if int(max_seq_length) != max_seq_length or max_seq_length < 1:
@@ -69,8 +70,15 @@ class TaskEncoder:
         # Custom modelling code from the hub runs only when the config asks for it explicitly.
         kwargs = {"trust_remote_code": True} if trust_remote_code else {}
         local = resolve(path)
+        if kind not in KINDS:
+            raise T2LError(f"encoder.kind '{kind}' is unknown; choose one of {list(KINDS)}")
         try:
-            self.model = SentenceTransformer(local, device=device, **kwargs)
+            if kind == "base_model":
+                from t2l.models.pooled_lm import PooledCausalLM
+
+                self.model = PooledCausalLM(local, device=device, max_seq_length=int(max_seq_length))
+            else:
+                self.model = SentenceTransformer(local, device=device, **kwargs)
         except (OSError, ValueError) as err:
             raise T2LError(f"cannot load encoder '{path}' ({err}); set encoder.path to a local "
                            "sentence-transformers directory, or run `t2l assets` for bundle:// paths") from err
