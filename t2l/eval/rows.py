@@ -20,6 +20,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
+from t2l.errors import T2LError
 from t2l.eval.controls import KINDS, control_descriptions
 from t2l.eval.scoring import EvalSettings, evaluate_task
 from t2l.lora.apply import apply_lora
@@ -175,7 +176,7 @@ def example_inputs(tasks: Sequence[Task], k: int, seed: int = 0) -> list[list[st
 
     missing = [t.name for t in tasks if not t.train]
     if missing:
-        raise ValueError(f"conditioning on examples needs a train split; tasks {missing[:5]} have none; "
+        raise T2LError(f"conditioning on examples needs a train split; tasks {missing[:5]} have none; "
                          "use the description only or give their inputs in a file (t2l generate examples=FILE.jsonl)")
     out = []
     for task in tasks:

@@ -27,6 +27,7 @@ from pathlib import Path
 import torch
 from torch.utils.data import DataLoader
 
+from t2l.errors import T2LError
 from t2l.eval.scoring import EvalSettings, evaluate_task
 from t2l.lora.apply import apply_lora
 from t2l.models.bundle import T2L, base_summary
@@ -319,7 +320,8 @@ def example_embeddings(encoder, encoder_config: dict, pool: TrainingPool,
         return None
     empty = [n for n, inputs in zip(pool.names, pool.example_inputs) if not inputs]
     if empty:
-        raise ValueError(f"condition={settings.condition} needs train examples; tasks {empty[:5]} have none")
+        raise T2LError(f"condition={settings.condition} needs train examples; tasks {empty[:5]} have none; "
+                       "use condition=description or drop those tasks (data.exclude)")
     key = json.dumps(encoder_config, sort_keys=True, default=str)
     return cached_example_embeddings(pool, encoder, key)
 

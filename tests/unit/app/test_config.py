@@ -18,6 +18,7 @@ from t2l.errors import T2LError
 from t2l.eval.scoring import EvalSettings
 from t2l.lora.spec import LoRAConfig
 from t2l.models.hypernet import HyperNetConfig
+from t2l.tasks.descriptions import EVAL_BANK
 from t2l.training.hypernet import ReconObjective, SFTObjective
 from t2l.training.lora_library import LoRATrainBudget
 from tests.helpers.paths import CONF, REPO
@@ -109,3 +110,22 @@ def test_train_py_bad_input_is_one_line_before_any_model_loads(args, message):
     assert message in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr  # one line, no traceback, nothing loaded
     assert proc.stdout == ""
+
+
+def test_training_refuses_a_bank_that_describes_a_held_out_task(tmp_path):
+    """Contamination through descriptions: one clear line, and no output directory is created."""
+    import json
+
+    from t2l.app.jobs import run
+    from tests.helpers.experiments import compose_train, tiny_overrides
+
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "x.jsonl").write_text(json.dumps({"task": "navigate", "descriptions": ["Walk and see."]}) + "\n")
+    cfg = compose_train(*tiny_overrides("t2l_sft", tmp_path), f"data.descriptions_dir={bank}")
+    with pytest.raises(T2LError, match=r"describes held-out tasks \['navigate'\] \(contamination\)"):
+        run(cfg)
+    cfg = compose_train(*tiny_overrides("t2l_sft", tmp_path), "data.descriptions_dir=" + str(EVAL_BANK))
+    with pytest.raises(T2LError, match="training never reads it"):
+        run(cfg)
+    assert not (tmp_path / "t2l_sft").exists()

@@ -243,3 +243,27 @@ def test_heldout_tasks_are_refused(tmp_path):
     assert proc.returncode == 2, proc.log[-4000:]
     assert "contamination" in proc.stderr and "date_understanding" in proc.stderr
     assert not (tmp_path / "run").exists()
+
+
+# ------------------------------------------------------------------ recipe options
+
+def test_recipe_options_run_and_log(tmp_path):
+    """Mismatch hinge, NEFTune, example conditioning, a prefix-free share, warmup fraction and
+    intermediate bundles, together for 3 steps: the run finishes, logs the mismatch gap and exports."""
+    proc = run_train(tmp_path, "experiment=t2l_sft", TASKS, "objective.max_steps=3", *SFT_BUDGET,
+                     "objective.mismatch_weight=1.0", "objective.neftune_alpha=5", "objective.condition=both",
+                     "objective.condition_examples=2", "objective.prefix_free_fraction=0.5",
+                     "objective.warmup_fraction=0.5", "objective.export_every=1")
+    assert proc.returncode == 0, proc.log[-3000:]
+    summary = training_summary(tmp_path)
+    assert summary["settings"]["condition"] == "both" and summary["steps"] == 3
+    assert summary["pool"]["cache"] in ("built", "hit") and summary["peak_rss_mb"] > 0
+    assert sorted(p.name for p in (tmp_path / "run" / "bundles").iterdir()) == ["step_1", "step_2"]
+    T2L.from_pretrained(tmp_path / "run" / "bundles" / "step_1")
+    assert any(row.get("mismatch_gap") for row in csv_metrics(tmp_path))
+
+
+def test_condition_examples_refuses_an_unknown_condition(tmp_path):
+    proc = run_train(tmp_path, "experiment=t2l_sft", TASKS, "objective.max_steps=1", *SFT_BUDGET,
+                     "objective.condition=labels")
+    assert proc.returncode != 0 and "condition 'labels' is unknown" in proc.log
