@@ -61,6 +61,37 @@ def per_task_bars(rows: Sequence, path: Path) -> Path:
     return _save(fig, path)
 
 
+def curves(rows: Sequence) -> dict[str, list]:
+    """{method: rows sorted by training steps} for every method seen at two or more step counts
+    (t2l report over the results of intermediate bundles)."""
+    by_method: dict[str, list] = {}
+    for row in rows:
+        if isinstance(row.budget.get("steps"), (int, float)):
+            by_method.setdefault(row.method, []).append(row)
+    return {m: sorted(rs, key=lambda r: r.budget["steps"]) for m, rs in by_method.items()
+            if len({r.budget["steps"] for r in rs}) >= 2}
+
+
+def learning_curves(found: dict[str, list], path: Path) -> Path:
+    """Average accuracy (with 1 SE) against training steps, one line per method."""
+    fig = _figure(7.0, 4.5)
+    ax = fig.add_subplot()
+    for (method, rs), color in zip(found.items(), _colors(len(found))):
+        steps = [r.budget["steps"] for r in rs]
+        ax.errorbar(steps, [100 * r.average for r in rs], yerr=[100 * r.se for r in rs], marker="o", capsize=3,
+                    color=color, label=method)
+    ax.set_xlabel("training steps")
+    ax.set_ylabel("average accuracy (%)")
+    ax.set_title("Held-out average against training steps (error bars: 1 SE)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+    return _save(fig, path)
+
+
 def write_plots(rows: Sequence, out_dir: Path) -> dict[str, Path]:
     """{title: png path}; `rows` are t2l.eval.report.MethodRow objects (name, accuracy, average, se, kind)."""
-    return {"Per-task accuracy by method": per_task_bars(rows, out_dir / "per_task_accuracy.png")}
+    written = {"Per-task accuracy by method": per_task_bars(rows, out_dir / "per_task_accuracy.png")}
+    found = curves(rows)
+    if found:
+        written["Learning curve"] = learning_curves(found, out_dir / "learning_curve.png")
+    return written

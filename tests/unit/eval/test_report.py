@@ -164,3 +164,19 @@ def test_kind_comes_from_the_file_never_from_the_name(tmp_path):
     write_report([write(tmp_path / "x.json", data)], out=out, plots=None)
     notes = out.read_text().split("## Notes")[1]
     assert "`my_probe`: a generic instruction" in notes and "`t2l_random`" not in notes
+
+
+def test_intermediate_bundles_give_a_learning_curve(tmp_path):
+    from t2l.eval.plots import curves
+    from t2l.eval.report import load_results, method_rows
+
+    paths = []
+    for steps, acc in ((150, 0.40), (300, 0.45), (450, 0.5)):
+        row = {**method(a=(acc, 10), b=(acc, 10)), "kind": "method", "stderr": 0.05, "budget": {"steps": steps}}
+        paths.append(write(tmp_path / f"step_{steps}" / "results.json",
+                           {"tasks": row["tasks"], "average": row["average"], "methods": {"t2l": row}}))
+    found = curves(method_rows([(p, load_results(p)) for p in paths]))
+    assert list(found) == ["t2l"] and [r.budget["steps"] for r in found["t2l"]] == [150, 300, 450]
+    written = write_report([str(p) for p in paths], tmp_path / "r.md", tmp_path / "plots")
+    assert_png(written["Learning curve"])
+    assert "learning_curve.png" in (tmp_path / "r.md").read_text()
