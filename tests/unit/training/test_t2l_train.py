@@ -267,3 +267,15 @@ def test_condition_examples_refuses_an_unknown_condition(tmp_path):
     proc = run_train(tmp_path, "experiment=t2l_sft", TASKS, "objective.max_steps=1", *SFT_BUDGET,
                      "objective.condition=labels")
     assert proc.returncode != 0 and "condition 'labels' is unknown" in proc.log
+
+
+def test_a_bundle_from_a_checkpoint_equals_the_exported_one(sft_run, tmp_path):
+    from t2l.training.export import bundle_from_checkpoint
+
+    work = sft_run[0] if isinstance(sft_run, tuple) else sft_run
+    ckpt = work / "run" / "ckpt" / "last.ckpt"
+    made = bundle_from_checkpoint(ckpt, work / "run" / "hypernet", tmp_path / "from_ckpt")
+    exported = T2L.from_pretrained(work / "run" / "hypernet")
+    assert made.training["steps"] == exported.training["steps"] and "last.ckpt" in made.training["exported_from"]
+    for key, value in exported.hypernet.state_dict().items():
+        assert torch.equal(value, made.hypernet.state_dict()[key]), key
