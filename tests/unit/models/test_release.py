@@ -92,3 +92,10 @@ def test_the_committed_release_matches_its_card():
     bundle = T2L.from_pretrained(DEFAULT_RELEASE / "hypernet", base=base_spec("smollm2_135m"))
     size = sum(p.stat().st_size for p in (DEFAULT_RELEASE / "hypernet").iterdir())
     assert size <= 25 * 2 ** 20 and bundle.training.get("steps", 0) > 0
+
+
+@pytest.mark.skipif(not DEFAULT_RELEASE.is_dir(), reason="no committed release yet")
+def test_generate_without_a_checkpoint_uses_the_release(tmp_path, capsys):
+    assert main(["generate", "description=Answer questions about dates.", f"out={tmp_path / 'dates'}"]) == 0
+    weights, _, base_id = load_adapter_weights(tmp_path / "dates", base_spec("smollm2_135m"))
+    assert base_id == "HuggingFaceTB/SmolLM2-135M-Instruct" and weights["q_proj.B"].abs().max() > 0
