@@ -13,7 +13,7 @@ export WANDB_MODE ?= offline
 
 RELEASE ?= release/t2l-smollm2-135m-minilm
 DEMO_SPLIT ?= heldout_bbh
-DEMO_LIMIT ?= 10
+DEMO_LIMIT ?= 3
 DEMO_PROMPTS ?= [task]
 DEMO_OUT ?= outputs/demo
 
