@@ -188,22 +188,27 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    import shlex
-
-    from t2l.eval.report import write_report
-
-    # key=value like the Hydra subcommands, but parsed here: a report needs no config composition.
-    options = {"out": "docs/results.md", "plots": "docs/plots"}
-    paths = []
-    for arg in args.args:
+def paths_and_options(args: list[str], options: dict, command: str, usage: str) -> tuple[list[str], dict]:
+    """key=value like the Hydra subcommands, but parsed here (no config to compose): (paths, options)."""
+    options, paths = dict(options), []
+    for arg in args:
         key, eq, value = arg.partition("=")
         if not eq:
             paths.append(arg)
         elif key in options:
             options[key] = value
         else:
-            raise T2LError(f"unknown report option '{key}'; use out=FILE.md and plots=DIR (plots=none to skip)")
+            raise T2LError(f"unknown {command} option '{key}'; use {usage}")
+    return paths, options
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import shlex
+
+    from t2l.eval.report import write_report
+
+    paths, options = paths_and_options(args.args, {"out": "docs/results.md", "plots": "docs/plots"}, "report",
+                                       "out=FILE.md and plots=DIR (plots=none to skip)")
     plots = None if options["plots"].lower() in ("", "none", "null") else options["plots"]
     written = write_report(paths, options["out"], plots, command="t2l report " + shlex.join(args.args))
     for path in written.values():
@@ -215,16 +220,8 @@ def cmd_release(args: argparse.Namespace) -> int:
     from t2l.app.release import package_release
     from t2l.models.release import DEFAULT_RELEASE
 
-    options = {"out": str(DEFAULT_RELEASE), "results": None, "body": None}
-    paths = []
-    for arg in args.args:
-        key, eq, value = arg.partition("=")
-        if not eq:
-            paths.append(arg)
-        elif key in options:
-            options[key] = value
-        else:
-            raise T2LError(f"unknown release option '{key}'; use out=DIR, results=RESULTS.json, body=CARD_BODY.md")
+    paths, options = paths_and_options(args.args, {"out": str(DEFAULT_RELEASE), "results": None, "body": None},
+                                       "release", "out=DIR, results=RESULTS.json, body=CARD_BODY.md")
     if len(paths) != 2:
         raise T2LError("t2l release needs BUNDLE_DIR MULTITASK_LORA_DIR (e.g. outputs/t2l_release/hypernet "
                        "outputs/library/smollm2_135m/multitask/all)")
