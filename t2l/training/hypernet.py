@@ -115,19 +115,17 @@ class ReconObjective(T2LTrainSettings):
 OBJECTIVES = {"sft": SFTObjective, "recon": ReconObjective}
 
 
-class ExportEvery:
-    """Lightning callback: call `export(step)` every `every` optimizer steps (bundles for learning curves)."""
+def export_every(every: int, export):
+    """A Lightning callback calling `export(step)` every `every` optimizer steps (bundles for learning curves)."""
+    import pytorch_lightning as pl
 
-    def __new__(cls, every: int, export):
-        import pytorch_lightning as pl
+    class ExportEvery(pl.Callback):
+        def on_train_batch_end(self, trainer, module, outputs, batch, batch_idx):
+            step = int(trainer.global_step)
+            if step % every == 0 and step < trainer.max_steps:
+                export(step)
 
-        class _Export(pl.Callback):
-            def on_train_batch_end(self, trainer, module, outputs, batch, batch_idx):
-                step = int(trainer.global_step)
-                if step % every == 0 and step < trainer.max_steps:
-                    export(step)
-
-        return _Export()
+    return ExportEvery()
 
 
 class TaskExampleIndex(torch.utils.data.Dataset):
@@ -379,7 +377,7 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool
         return bundle
 
     if settings.export_every > 0:
-        callbacks.append(ExportEvery(settings.export_every, lambda step: export(step, out_dir / "bundles" / f"step_{step}")))
+        callbacks.append(export_every(settings.export_every, lambda step: export(step, out_dir / "bundles" / f"step_{step}")))
     trainer = make_trainer(max_steps=settings.max_steps, val_every=settings.val_every, callbacks=callbacks,
                            root_dir=out_dir, logger=logger, trainer_kwargs=trainer_kwargs, limit_val_batches=1)
     last = ckpt_dir / "last.ckpt"

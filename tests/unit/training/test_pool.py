@@ -22,12 +22,10 @@ def catalog(tmp_path):
     return TaskCatalog(TaskSources(bigbench_dir=str(root), descriptions_dir=None))
 
 
-def test_packed_features_round_trip(tiny_model):
-    tokenizer = tiny_model[1]
+def test_packed_features_round_trip():
     features = [{"input_ids": [5, 6, 7, 8], "labels": [-100, -100, 7, 8]}, {"input_ids": [9, 3], "labels": [-100, 3]}]
     packed = PackedFeatures.pack(features)
     assert [packed[i] for i in range(len(packed))] == features and len(packed) == 2
-    assert tokenizer is not None
 
 
 def test_the_pool_holds_what_direct_tokenising_gives(catalog, tiny_model, tmp_path):
