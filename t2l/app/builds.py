@@ -6,9 +6,10 @@ calls to build a missing artifact (never through train.py's dispatch, never from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from omegaconf import DictConfig
 
@@ -25,6 +26,7 @@ from t2l.tasks.descriptions import (
 )
 from t2l.tasks.heldout import HELDOUT_SPLIT, refuse_heldout
 from t2l.tasks.registry import TaskCatalog
+from t2l.training.distributed import check_divides, world_size_of
 from t2l.training.hypernet import T2LTrainSettings
 from t2l.training.lora_library import LoRATrainBudget
 
@@ -138,6 +140,9 @@ def train_hypernet_job(ctx: RunContext, names: list[str], settings: T2LTrainSett
     from t2l.training.pool import training_pool
 
     ctx.refuse_contamination(names, what="T2L training")
+    world_size = world_size_of(ctx.trainer_kwargs)
+    if world_size:   # before any model loads; Lightning's own count is checked again at fit
+        check_divides(min(settings.tasks_per_batch, len(names)), world_size)
     encoder = TaskEncoder.from_config(ctx.encoder_config)
     pl.seed_everything(settings.seed, verbose=False)  # the hypernet's initial weights are part of the run
     hypernet = HyperNet.from_config_options(ctx.spec, encoder.dim, options)
@@ -162,6 +167,8 @@ def train_hypernet_job(ctx: RunContext, names: list[str], settings: T2LTrainSett
     val = [ctx.catalog.load(n) for n in chosen]
     bundle = train_t2l(hypernet, encoder, ctx.base, ctx.encoder_config, pool, settings, out_dir, model, tokenizer,
                        val, targets, ctx.logger(run), ctx.trainer_kwargs, resume)
+    if bundle is None:   # a rank other than 0 of a multi-process run: rank 0 exported
+        return {}
     print(f"hypernet bundle: {out_dir / 'hypernet'} ({bundle.training['steps']} steps, {len(pool.names)} tasks)")
     return {"bundle": str(out_dir / "hypernet"), "steps": bundle.training["steps"]}
 

@@ -187,16 +187,41 @@ def select_tasks(cfg: DictConfig, catalog: TaskCatalog, default_split: str | Non
 
 
 def trainer_arguments(cfg: DictConfig) -> dict:
-    """conf/trainer/*.yaml as pl.Trainer keyword arguments; the accelerator follows the one `device` key."""
-    kwargs = OmegaConf.to_container(cfg.trainer, resolve=True) if cfg.get("trainer") else {}
-    device = str(cfg.get("device", "auto"))
-    if device != "auto" and "accelerator" not in kwargs:
+    """conf/trainer/*.yaml as pl.Trainer keyword arguments (`_target_` nodes such as a strategy
+    instantiated); the accelerator follows the one `device` key."""
+    from hydra.utils import instantiate
+
+    node = cfg.get("trainer")
+    device = resolve_device(str(cfg.get("device", "auto")))
+    refuse_fsdp_on_cpu(OmegaConf.to_container(node, resolve=True) if node else {}, device)
+    kwargs = instantiate(node, _convert_="all") if node else {}
+    if str(cfg.get("device", "auto")) != "auto" and "accelerator" not in kwargs:
         kwargs["accelerator"] = "gpu" if device.startswith("cuda") else device
     if "precision" not in kwargs:   # trainer.precision (Lightning's own names) wins over the top-level key
-        picked, why = choose_precision(str(cfg.get("precision", "auto")), resolve_device(device))
+        picked, why = choose_precision(str(cfg.get("precision", "auto")), device)
         log.info("precision=%s -> %s (%s; %s)", cfg.get("precision", "auto"), picked, why, machine_line())
         kwargs["precision"] = lightning_precision(picked)
+    if "plugins" not in kwargs and under_slurm():
+        # One requeue mechanism: submitit's (hydra/launcher=slurm). Lightning's SLURM environment still
+        # gives ranks and nodes, but its own auto-requeue stays off.
+        from pytorch_lightning.plugins.environments import SLURMEnvironment
+
+        kwargs["plugins"] = [SLURMEnvironment(auto_requeue=False)]
     return kwargs
+
+
+def refuse_fsdp_on_cpu(trainer: dict, device: str) -> None:
+    strategy = trainer.get("strategy")
+    name = strategy.get("_target_", "") if isinstance(strategy, dict) else str(strategy or "")
+    accelerator = str(trainer.get("accelerator", "gpu" if device.startswith("cuda") else device))
+    if "fsdp" in name.lower() and accelerator in ("cpu", "auto") and device == "cpu":
+        raise T2LError("trainer=fsdp needs CUDA GPUs (device=cuda); on CPU use trainer=ddp (gloo) instead")
+
+
+def under_slurm() -> bool:
+    from pytorch_lightning.plugins.environments import SLURMEnvironment
+
+    return SLURMEnvironment.detect()
 
 
 def logger_factory(cfg: DictConfig):

@@ -56,11 +56,23 @@ def answer_logits(model, input_ids: torch.Tensor, attention_mask: torch.Tensor, 
     return logits, targets[keep]
 
 
+def answer_loss_terms(model, batch: dict, label_smoothing: float = 0.0,
+                      neftune_alpha: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """(summed cross-entropy, number of labelled tokens): what a mean over several processes' rows needs
+    (t2l.training.distributed.global_mean)."""
+    logits, targets = answer_logits(model, batch["input_ids"], batch["attention_mask"], batch["labels"], neftune_alpha)
+    # Summed in float64: a sum over one process's rows and one over several ranks' shares then agree
+    # to well below fp32's resolution (the DDP equivalence test compares them).
+    per_token = F.cross_entropy(logits.float(), targets, label_smoothing=label_smoothing, reduction="none")
+    total = per_token.double().sum()
+    return total, torch.tensor(float(targets.numel()), dtype=torch.float64, device=total.device)
+
+
 def answer_loss(model, batch: dict, label_smoothing: float = 0.0, neftune_alpha: float = 0.0) -> torch.Tensor:
     """Mean next-token cross-entropy over labelled tokens (= model(**batch).loss when smoothing is 0).
 
-    A batch without a labelled token gives NaN, like the full-vocabulary loss: the modules' finite check
-    then stops the run with its message.
+    A batch without a labelled token gives NaN (0 / 0), like the full-vocabulary loss: the modules'
+    finite check then stops the run with its message.
     """
-    logits, targets = answer_logits(model, batch["input_ids"], batch["attention_mask"], batch["labels"], neftune_alpha)
-    return F.cross_entropy(logits.float(), targets, label_smoothing=label_smoothing)
+    total, count = answer_loss_terms(model, batch, label_smoothing, neftune_alpha)
+    return (total / count).float()

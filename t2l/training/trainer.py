@@ -11,8 +11,8 @@ import hashlib
 import inspect
 import logging
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pytorch_lightning as pl
 import torch
@@ -22,7 +22,8 @@ from t2l.errors import T2LError
 log = logging.getLogger(__name__)
 # Arguments make_trainer sets itself: a trainer= config may not set them (they come from the budget).
 OWN_ARGUMENTS = ("max_steps", "val_check_interval", "check_val_every_n_epoch", "callbacks", "logger",
-                 "num_sanity_val_steps", "enable_model_summary", "log_every_n_steps", "default_root_dir")
+                 "num_sanity_val_steps", "enable_model_summary", "log_every_n_steps", "default_root_dir",
+                 "use_distributed_sampler")
 
 
 def stable_seed(seed: int, name: str) -> int:

@@ -1,0 +1,207 @@
+"""The LightningModules of T2L training: the hypernetwork as the only trained child, the frozen base
+model as a plain attribute (never checkpointed), per-step seeded randomness.
+
+Under DDP / FSDP every rank draws the same global batch, generates the adapters of all its tasks,
+keeps its own rows (t2l.training.distributed) and takes the loss as a mean over the global batch's
+label tokens; validation runs on rank 0 only.
+"""
+
+from __future__ import annotations
+
+import random
+
+import torch
+
+from t2l.eval.scoring import EvalSettings, evaluate_task
+from t2l.lora.apply import apply_lora
+from t2l.models.conditioning import CONDITIONS, check_condition, combine, pool_examples
+from t2l.models.hypernet import HyperNet
+from t2l.tasks.schema import Task
+from t2l.training.distributed import global_mean, local_rows, world
+from t2l.training.losses import answer_loss_terms
+from t2l.training.modules import TrainingModule
+from t2l.training.trainer import step_seed
+
+
+class TaskExampleIndex(torch.utils.data.Dataset):
+    """The (task, example) pairs a TaskBalancedBatches sampler draws; the collate function looks them up.
+
+    Items are the pairs themselves (the sampler yields whole batches of them); its length is the
+    number of pairs, so Lightning's progress and epoch accounting see the real pool size.
+    """
+
+    def __init__(self, sizes: list[int]):
+        self.sizes = list(sizes)
+
+    def __getitem__(self, item: tuple[int, int]) -> tuple[int, int]:
+        return item
+
+    def __len__(self) -> int:
+        return sum(self.sizes)
+
+
+class HyperModule(TrainingModule):
+    """What both objectives share: the conditioning draw, rank-0 zero-shot validation, head learning rate."""
+
+    def __init__(self, hypernet: HyperNet, task_embeddings: list[torch.Tensor], base_model=None, tokenizer=None,
+                 val_tasks: list[Task] | None = None, val_embeddings: torch.Tensor | None = None,
+                 eval_settings: EvalSettings | None = None, lr: float = 1e-3, weight_decay: float = 0.0,
+                 warmup_steps: int = 0, seed: int = 0, head_lr: float | None = None, condition: str = "description",
+                 example_embeddings: list[torch.Tensor] | None = None, condition_examples: int = 8):
+        super().__init__(lr, weight_decay, warmup_steps, seed)
+        self.condition, self.condition_examples = check_condition(condition), condition_examples
+        self.example_embeddings = example_embeddings   # per task: [pool, dim] embeddings of train inputs
+        if condition != "description" and not example_embeddings:
+            raise ValueError(f"condition={condition} needs example_embeddings (the tasks' train inputs)")
+        self.hypernet = hypernet
+        # Plain attributes, not submodules: never checkpointed, never moved by mistake to train mode.
+        object.__setattr__(self, "_base", base_model)
+        self.tokenizer = tokenizer
+        self.task_embeddings = [e.float() for e in task_embeddings]   # per task: [n_descriptions, dim]
+        self.val_tasks = val_tasks or []
+        self.val_embeddings = val_embeddings
+        self.eval_settings = eval_settings or EvalSettings(split="validation", limit=16, progress=False)
+        self.head_lr = lr if head_lr is None else head_lr
+
+    @property
+    def spec(self):
+        return self.hypernet.spec
+
+    def setup(self, stage: str) -> None:
+        if self._base is not None:
+            self._base.to(self.device)
+
+    def validates(self) -> bool:
+        """Validation (zero-shot scoring, delta-W error) runs on rank 0 only: it needs no other rank."""
+        return self.trainer.is_global_zero
+
+    def sample_embeddings(self, task_ids: list[int]) -> torch.Tensor:
+        """One conditioning vector per task, drawn afresh each step (seeded by the step, not by history):
+        a description from the task's bank, k of its train inputs pooled, or both (t2l.models.conditioning)."""
+        rng = random.Random(step_seed(self.seed, self.global_step))
+        rows = []
+        for t in task_ids:
+            description = self.task_embeddings[t][rng.randrange(len(self.task_embeddings[t]))]
+            mode = rng.choice(CONDITIONS) if self.condition == "both" else self.condition
+            if mode == "description":
+                rows.append(description)
+                continue
+            pool = self.example_embeddings[t]
+            pooled = pool_examples(pool[rng.sample(range(len(pool)), min(self.condition_examples, len(pool)))])
+            rows.append(pooled if mode == "examples" else combine(description, pooled))
+        return torch.stack(rows).to(self.device)
+
+    def validation_step(self, batch, batch_idx):
+        if not self.val_tasks or self._base is None or not self.validates():
+            return
+        weights = self.hypernet(self.val_embeddings.to(self.device))
+        scores = []
+        for i, task in enumerate(self.val_tasks):
+            one = {k: v[i:i + 1] for k, v in weights.items()}
+            with apply_lora(self._base, one, self.spec):  # one adapter: broadcast to every row
+                scores.append(evaluate_task(self._base, self.tokenizer, task, self.eval_settings)[0]["accuracy"])
+        self.log("val_acc", sum(scores) / len(scores), prog_bar=True, batch_size=1, rank_zero_only=True)
+
+    def parameter_groups(self) -> list[dict]:
+        # The output heads get their own rate. Adam moves every weight by ~lr per step, and a head output
+        # sums head_in (512) LayerNorm-ed features, so one step shifts a generated LoRA entry by up to
+        # ~500 * lr, while trained LoRA entries are ~1e-2 (SmolLM2 library: |B| ~ 6e-3). At the trunk's
+        # lr (1e-3) the heads overshoot every step and settle on the all-tasks median, a zero adapter
+        # (measured: delta-W relative error stuck at 1.00); with head_lr 3e-5 it falls steadily.
+        heads = [p for n, p in self.hypernet.named_parameters() if n.startswith("heads.")]
+        trunk = [p for n, p in self.hypernet.named_parameters() if not n.startswith("heads.")]
+        return [{"params": trunk, "lr": self.lr}, {"params": heads, "lr": self.head_lr}]
+
+class T2LSFTModule(HyperModule):
+    """SFT: generate a LoRA per task in the batch, apply it per sample, next-token loss on answers."""
+
+    def __init__(self, *args, label_smoothing: float = 0.1, l2_weight: float = 1e-3, neftune_alpha: float = 0.0,
+                 mismatch_weight: float = 0.0, mismatch_margin: float = 0.1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_smoothing, self.l2_weight, self.neftune_alpha = label_smoothing, l2_weight, neftune_alpha
+        self.mismatch_weight, self.mismatch_margin = mismatch_weight, mismatch_margin
+
+    def mismatch(self, weights, batch, ce: torch.Tensor) -> torch.Tensor:
+        """Hinge: the batch under the NEXT task's adapter (a wrong description) should lose by a margin.
+
+        Aimed at the reference's known weakness (random descriptions help nearly as much as real ones):
+        a hypernetwork that ignores what the description says cannot satisfy it.
+        """
+        wrong_rows = (batch["rows"] + 1) % len(batch["task_ids"])
+        with apply_lora(self._base, weights, self.spec, rows=wrong_rows, dropout=True):
+            wrong = global_mean(*answer_loss_terms(self._base, batch, self.label_smoothing, self.neftune_alpha))
+        self.log("mismatch_gap", wrong.detach() - ce.detach(), batch_size=batch["input_ids"].shape[0])
+        return torch.relu(self.mismatch_margin + ce - wrong)
+
+    def training_step(self, batch, batch_idx):
+        # Adapters for every task of the global batch; this rank scores its own tasks' rows.
+        weights = self.hypernet(self.sample_embeddings(batch["task_ids"]))
+        batch = local_rows(batch, *world())
+        # The base stays in eval mode (frozen); only the generated LoRA's dropout is on.
+        with apply_lora(self._base, weights, self.spec, rows=batch["rows"], dropout=True):
+            ce = global_mean(*answer_loss_terms(self._base, batch, self.label_smoothing, self.neftune_alpha))
+        l2 = sum(w.pow(2).mean() for w in weights.values()) / len(weights)
+        loss = ce + self.l2_weight * l2
+        if self.mismatch_weight > 0 and len(batch["task_ids"]) > 1:
+            loss = loss + self.mismatch_weight * self.mismatch(weights, batch, ce)
+        self.check_finite(loss)
+        self.log_dict({"train_loss": ce, "l2": l2}, prog_bar=True, batch_size=batch["input_ids"].shape[0])
+        return loss
+
+
+class T2LReconModule(HyperModule):
+    """Reconstruction: L1 between generated and library delta-W = scaling * B @ A, per layer and module.
+
+    Targets are kept as factors ({module.A: [N, L, r, in], module.B: [N, L, out, r]}) and multiplied
+    out per batch, so a library of hundreds of adapters fits in memory.
+    """
+
+    def __init__(self, *args, targets: dict[str, torch.Tensor], zscore: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = targets
+        self.zscore = zscore
+
+    def delta(self, factors: dict[str, torch.Tensor], module: str) -> torch.Tensor:
+        return self.spec.scaling * factors[f"{module}.B"] @ factors[f"{module}.A"]   # [T, L, out, in]
+
+    def recon_loss(self, task_ids: list[int], emb: torch.Tensor) -> torch.Tensor:
+        generated = self.hypernet(emb)
+        picked = {k: v[task_ids].to(self.device) for k, v in self.targets.items()}
+        losses = []
+        for module in self.spec.target_modules:
+            pred, target = self.delta(generated, module), self.delta(picked, module)
+            if self.zscore:  # per target adapter and layer: every target counts the same
+                mean = target.mean(dim=(-2, -1), keepdim=True)
+                std = target.std(dim=(-2, -1), keepdim=True).clamp_min(1e-8)
+                pred, target = (pred - mean) / std, (target - mean) / std
+            losses.append((pred - target).abs().mean())
+        return sum(losses) / len(losses)
+
+    def relative_error(self, task_ids: list[int], emb: torch.Tensor) -> torch.Tensor:
+        """Mean over tasks and modules of ||generated - target||_F / ||target||_F (1.0 = a zero adapter)."""
+        generated = self.hypernet(emb)
+        picked = {k: v[task_ids].to(self.device) for k, v in self.targets.items()}
+        errors = [(self.delta(generated, m) - self.delta(picked, m)).flatten(1).norm(dim=1)
+                  / self.delta(picked, m).flatten(1).norm(dim=1).clamp_min(1e-12) for m in self.spec.target_modules]
+        return torch.stack(errors).mean()
+
+    def training_step(self, batch, batch_idx):
+        task_ids = batch.tolist()
+        embeddings = self.sample_embeddings(task_ids)   # drawn for the global batch, as on one process
+        rank, size = world()
+        share = slice(rank * len(task_ids) // size, (rank + 1) * len(task_ids) // size)
+        # Equal shares of equal-sized targets: DDP's gradient average is the global batch's mean.
+        loss = self.recon_loss(task_ids[share], embeddings[share])
+        self.check_finite(loss)
+        self.log("train_l1", loss, prog_bar=True, batch_size=len(task_ids))
+        return loss
+
+    def validation_step(self, batch, batch_idx):
+        if not self.validates():
+            return
+        with torch.no_grad():
+            ids = list(range(len(self.task_embeddings)))
+            emb = torch.stack([e[0] for e in self.task_embeddings]).to(self.device)
+            self.log("val_l1", self.recon_loss(ids, emb), prog_bar=True, batch_size=1, rank_zero_only=True)
+            self.log("val_rel_err", self.relative_error(ids, emb), prog_bar=True, batch_size=1, rank_zero_only=True)
+        super().validation_step(batch, batch_idx)

@@ -1,0 +1,78 @@
+"""Lightning DDP on this CPU (gloo, 2 real processes): the same run as one process with the same global
+batch - losses, validation and the exported bundle - and resumable at another world size.
+
+Dropout is 0 here: dropout masks are drawn per rank over its own rows, so with dropout on the two runs
+see different (equally likely) masks. Everything else - description draws, the mismatch pairing, the L2
+on generated weights, the token-weighted loss mean - is that of the global batch on every rank.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers.train_runs import TASKS, csv_metrics, differing, hypernet_state, run_train, training_summary
+
+pytestmark = pytest.mark.real_assets  # MiniLM and SmolLM2's tokenizer from the bundle
+
+RUN = ["experiment=t2l_sft", TASKS, "precision=fp32", "lora.dropout=0", "objective.lr=1e-3",
+       "objective.max_length=64", "objective.tasks_per_batch=2", "objective.samples_per_task=2",
+       "objective.mismatch_weight=0.5", "objective.val_tasks=1", "objective.val_every=3", "objective.val_examples=2",
+       "objective.warmup_steps=3", "objective.ckpt_every=3"]
+DDP = ["trainer=ddp", "trainer.devices=2"]
+
+
+def losses(work) -> dict[int, float]:
+    return {int(r["step"]): float(r["train_loss"]) for r in csv_metrics(work) if r.get("train_loss")}
+
+
+@pytest.fixture(scope="module")
+def one_and_two(tmp_path_factory):
+    one, two = tmp_path_factory.mktemp("one"), tmp_path_factory.mktemp("two")
+    for work, extra in ((one, []), (two, DDP)):
+        proc = run_train(work, *RUN, "objective.max_steps=6", *extra)
+        assert proc.returncode == 0, proc.log[-4000:]
+    return one, two, proc
+
+
+def test_two_processes_train_like_one(one_and_two):
+    one, two, proc = one_and_two
+    assert "distributed_backend=gloo" in proc.log and "Starting with 2 processes" in proc.log
+    a, b = losses(one), losses(two)
+    assert sorted(a) == sorted(b) == list(range(6))
+    assert max(abs(a[s] - b[s]) for s in a) < 1e-6, (a, b)
+    assert not differing(hypernet_state(one), hypernet_state(two))   # the exported bundles, atol 1e-6
+    # Validation ran on rank 0 and reached the bundle's summary at both validation steps.
+    history = training_summary(two)["history"]
+    assert [h["step"] for h in history] == [3, 6] and all("val_acc" in h for h in history)
+    assert history == training_summary(one)["history"]
+
+
+def test_resume_at_another_world_size(one_and_two, tmp_path):
+    one, _, _ = one_and_two
+    first = run_train(tmp_path, *RUN, "objective.max_steps=3", *DDP)
+    assert first.returncode == 0, first.log[-4000:]
+    second = run_train(tmp_path, *RUN, "objective.max_steps=6", "resume=true")   # one process from a DDP checkpoint
+    assert second.returncode == 0, second.log[-4000:]
+    assert "(step 3)" in second.log
+    assert not differing(hypernet_state(one), hypernet_state(tmp_path))
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    (["objective.tasks_per_batch=3", *DDP],
+     "objective.tasks_per_batch=3 is not divisible by the world size 2"),
+    (["trainer=fsdp", "device=cpu"], "trainer=fsdp needs CUDA GPUs (device=cuda); on CPU use trainer=ddp"),
+])
+def test_bad_multi_process_settings_fail_before_training(tmp_path, overrides, message):
+    proc = run_train(tmp_path, *RUN[:-3], "objective.max_steps=2", *overrides)
+    assert proc.returncode == 2, proc.log[-3000:]
+    assert message in proc.stderr
+    assert not (tmp_path / "run" / "ckpt").exists()
+
+
+def test_resume_refuses_a_checkpoint_of_another_hypernet(tmp_path):
+    first = run_train(tmp_path, *RUN, "objective.max_steps=3", "hypernet=S")
+    assert first.returncode == 0, first.log[-4000:]
+    second = run_train(tmp_path, *RUN, "objective.max_steps=6", "hypernet=M", "resume=true")
+    assert second.returncode == 2, second.log[-3000:]
+    assert "cannot resume from" in second.stderr and "size=S" in second.stderr and "size=M" in second.stderr
+    assert "resume=false or another run=NAME" in second.stderr
