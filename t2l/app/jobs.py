@@ -42,10 +42,22 @@ def _multitask(cfg: DictConfig) -> dict:
     return train_multitask_job(ctx, select_tasks(cfg, ctx.catalog), _budget(cfg), int(cfg.library.multitask.val_tasks))
 
 
+def out_dir(cfg: DictConfig) -> Path:
+    """cfg.out_dir; in a multirun sweep (-m) each job gets its own subdirectory, named by its job number,
+    so jobs never share checkpoints and a requeued job finds its own."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    root = Path(str(cfg.out_dir))
+    if HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
+        return root / str(HydraConfig.get().job.num)
+    return root
+
+
 def _hypernet(cfg: DictConfig) -> dict:
     ctx = run_context(cfg)
     return train_hypernet_job(ctx, select_tasks(cfg, ctx.catalog), objective_settings(cfg.objective),
-                              settings_of(cfg.hypernet, HyperNetConfig), Path(str(cfg.out_dir)), str(cfg.run),
+                              settings_of(cfg.hypernet, HyperNetConfig), out_dir(cfg), str(cfg.run),
                               bool(cfg.resume))
 
 

@@ -54,8 +54,9 @@ def training_summary(work: Path) -> dict:
     return json.loads((work / "run" / "hypernet" / BUNDLE_CONFIG_FILE).read_text())["training"]
 
 
-def hypernet_state(work: Path) -> dict[str, torch.Tensor]:
-    return safetensors.torch.load_file(str(work / "run" / "hypernet" / BUNDLE_WEIGHTS_FILE))
+def hypernet_state(work: Path, run: str = "run") -> dict[str, torch.Tensor]:
+    """The exported bundle's weights of a run under `work` (work/run/hypernet by default)."""
+    return safetensors.torch.load_file(str(work / run / "hypernet" / BUNDLE_WEIGHTS_FILE))
 
 
 def differing(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> dict[str, float]:
