@@ -169,4 +169,26 @@ def benchmark_job(cfg: DictConfig) -> dict:
         write_report([out / "results.json"], out=config.report, plots=config.plots,
                      command=f"python train.py experiment=benchmark (results: {out / 'results.json'})")
         print(f"wrote {config.report}")
+    log_benchmark(ctx.logger("benchmark"), results, Path(config.plots) if config.report and config.plots else None)
     return {"results": str(out / "results.json"), "average": {k: v["average"] for k, v in results["methods"].items()}}
+
+
+def log_benchmark(logger, results: dict, plots: Path | None) -> None:
+    """The benchmark to the run's logger: each row's average as a metric; with wandb also the table
+    (a row per method: kind, average, standard error, per-task accuracy) and the report's PNGs."""
+    if logger is None:
+        return
+    methods = results["methods"]
+    logger.log_metrics({f"benchmark/{name}": row["average"] for name, row in methods.items()})
+    if hasattr(logger, "log_table"):   # WandbLogger
+        tasks = sorted({t for row in methods.values() for t in row["tasks"]})
+        data = [[name, row.get("kind", "method"), row["average"], row.get("stderr"),
+                 *[row["tasks"].get(t, {}).get("accuracy") for t in tasks]] for name, row in methods.items()]
+        logger.log_table(key="benchmark/table", columns=["method", "kind", "average", "stderr", *tasks], data=data)
+        images = sorted(plots.glob("*.png")) if plots and plots.is_dir() else []
+        if images:
+            logger.log_image(key="benchmark/plots", images=[str(p) for p in images],
+                             caption=[p.stem for p in images])
+        logger.experiment.finish()   # the benchmark owns this run: close it so its files are complete
+    else:
+        logger.finalize("success")

@@ -230,7 +230,14 @@ def logger_factory(cfg: DictConfig):
 
     if not cfg.get("logger"):
         return None
-    return lambda name: instantiate(cfg.logger, name=name.replace(":", "__"))
+    composed = OmegaConf.to_container(cfg, resolve=True)
+
+    def make(name: str):
+        logger = instantiate(cfg.logger, name=name.replace(":", "__"))
+        logger.log_hyperparams(composed)   # the whole composed config (wandb: the run's config)
+        return logger
+
+    return make
 
 
 def settings_of(node, cls) -> Any:

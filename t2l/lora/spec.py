@@ -209,6 +209,14 @@ def delta_w(weights: Mapping[str, torch.Tensor], spec: LoRASpec, module: str) ->
     return spec.scaling * torch.matmul(weights[f"{module}.B"], weights[f"{module}.A"])
 
 
+def delta_norms(weights: Mapping[str, torch.Tensor], spec: LoRASpec, module: str) -> torch.Tensor:
+    """||scaling * B @ A||_F per layer ([..., num_layers]) without forming the [out, in] product:
+    ||BA||_F^2 = sum((B^T B) * (A A^T)), two r x r matrices (cheap even for 7B shapes)."""
+    a, b = weights[f"{module}.A"].float(), weights[f"{module}.B"].float()
+    gram = (b.transpose(-1, -2) @ b) * (a @ a.transpose(-1, -2))
+    return spec.scaling * gram.sum(dim=(-2, -1)).clamp_min(0).sqrt()
+
+
 def unbatch(weights: LoRAWeights) -> list[LoRAWeights]:
     """Split stacked weights ([U, ...] per key) into U single adapters ([num_layers, ...] per key)."""
     sizes = {v.shape[0] for v in weights.values()}

@@ -71,6 +71,7 @@ class T2LTrainSettings:
     condition_pool: int = 64        # inputs per task (train split) the k are drawn from each step
     zscore: bool = False            # recon: z-score each target (per adapter and layer) before the L1
     val_every: int = 50
+    stats_every: int = 10           # log generated-adapter statistics (delta-W norms, spread across tasks); 0: off
     export_every: int = 0           # > 0: also export a bundle every N steps (out_dir/bundles/step_N; learning curves)
     val_tasks: int = 3              # zero-shot validation on this many pool tasks (0: none; recon: delta-W only)
     val_examples: int = 16
@@ -218,7 +219,8 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool
                             collate_fn=partial(task_batch, features=features, pad_id=tokenizer.pad_token_id))
         module = T2LSFTModule(hypernet, task_embeddings, label_smoothing=settings.label_smoothing,
                               l2_weight=settings.l2_weight, neftune_alpha=settings.neftune_alpha,
-                              mismatch_weight=settings.mismatch_weight, mismatch_margin=settings.mismatch_margin, **common)
+                              mismatch_weight=settings.mismatch_weight, mismatch_margin=settings.mismatch_margin,
+                              stats_every=settings.stats_every if logger is not None else 0, **common)
     elif settings.objective == "recon":
         sampler = TaskBalancedBatches([1] * len(pool.names), settings.tasks_per_batch, 1, seed=settings.seed)
         loader = DataLoader(TaskExampleIndex(sampler.sizes), batch_sampler=sampler,

@@ -14,13 +14,31 @@ import torch
 
 from t2l.eval.scoring import EvalSettings, evaluate_task
 from t2l.lora.apply import apply_lora
+from t2l.lora.spec import delta_norms
 from t2l.models.conditioning import CONDITIONS, check_condition, combine, pool_examples
 from t2l.models.hypernet import HyperNet
 from t2l.tasks.schema import Task
 from t2l.training.distributed import global_mean, local_rows, world
-from t2l.training.losses import answer_loss_terms
+from t2l.training.losses import answer_loss, answer_loss_terms
 from t2l.training.modules import TrainingModule
 from t2l.training.trainer import step_seed
+
+
+def adapter_statistics(weights: dict[str, torch.Tensor], spec) -> dict[str, torch.Tensor]:
+    """Generated-adapter statistics of one batch's tasks: per module the mean ||delta-W||_F (over tasks
+    and layers), its spread across tasks (std / mean per layer, averaged: 0 = every task gets the same
+    adapter), and the mean norm of every layer."""
+    stats = {}
+    with torch.no_grad():
+        for module in spec.target_modules:
+            norms = delta_norms(weights, spec, module)            # [tasks, layers]
+            stats[f"adapter/{module}/norm"] = norms.mean()
+            if norms.shape[0] > 1:
+                spread = norms.std(dim=0, unbiased=False) / norms.mean(dim=0).clamp_min(1e-12)
+                stats[f"adapter/{module}/spread"] = spread.mean()
+            for layer, value in enumerate(norms.mean(dim=0)):
+                stats[f"adapter/{module}/norm_layer{layer:02d}"] = value
+    return stats
 
 
 class TaskExampleIndex(torch.utils.data.Dataset):
@@ -110,16 +128,25 @@ class HyperModule(TrainingModule):
         # (measured: delta-W relative error stuck at 1.00); with head_lr 3e-5 it falls steadily.
         heads = [p for n, p in self.hypernet.named_parameters() if n.startswith("heads.")]
         trunk = [p for n, p in self.hypernet.named_parameters() if not n.startswith("heads.")]
-        return [{"params": trunk, "lr": self.lr}, {"params": heads, "lr": self.head_lr}]
+        # Named groups: the learning-rate monitor logs lr-AdamW/trunk and lr-AdamW/heads.
+        return [{"params": trunk, "lr": self.lr, "name": "trunk"}, {"params": heads, "lr": self.head_lr, "name": "heads"}]
 
 class T2LSFTModule(HyperModule):
     """SFT: generate a LoRA per task in the batch, apply it per sample, next-token loss on answers."""
 
     def __init__(self, *args, label_smoothing: float = 0.1, l2_weight: float = 1e-3, neftune_alpha: float = 0.0,
-                 mismatch_weight: float = 0.0, mismatch_margin: float = 0.1, **kwargs):
+                 mismatch_weight: float = 0.0, mismatch_margin: float = 0.1, stats_every: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
+        self.stats_every = stats_every
         self.label_smoothing, self.l2_weight, self.neftune_alpha = label_smoothing, l2_weight, neftune_alpha
         self.mismatch_weight, self.mismatch_margin = mismatch_weight, mismatch_margin
+
+    def answer_loss(self, batch) -> torch.Tensor:
+        """The mean answer loss of the global batch. One process: exactly answer_loss (so one-process runs
+        stay bit for bit what they were); several: each rank's share of the global token mean."""
+        if world()[1] == 1:
+            return answer_loss(self._base, batch, self.label_smoothing, self.neftune_alpha)
+        return global_mean(*answer_loss_terms(self._base, batch, self.label_smoothing, self.neftune_alpha))
 
     def mismatch(self, weights, batch, ce: torch.Tensor) -> torch.Tensor:
         """Hinge: the batch under the NEXT task's adapter (a wrong description) should lose by a margin.
@@ -129,7 +156,7 @@ class T2LSFTModule(HyperModule):
         """
         wrong_rows = (batch["rows"] + 1) % len(batch["task_ids"])
         with apply_lora(self._base, weights, self.spec, rows=wrong_rows, dropout=True):
-            wrong = global_mean(*answer_loss_terms(self._base, batch, self.label_smoothing, self.neftune_alpha))
+            wrong = self.answer_loss(batch)
         self.log("mismatch_gap", wrong.detach() - ce.detach(), batch_size=batch["input_ids"].shape[0])
         return torch.relu(self.mismatch_margin + ce - wrong)
 
@@ -139,13 +166,19 @@ class T2LSFTModule(HyperModule):
         batch = local_rows(batch, *world())
         # The base stays in eval mode (frozen); only the generated LoRA's dropout is on.
         with apply_lora(self._base, weights, self.spec, rows=batch["rows"], dropout=True):
-            ce = global_mean(*answer_loss_terms(self._base, batch, self.label_smoothing, self.neftune_alpha))
+            ce = self.answer_loss(batch)
         l2 = sum(w.pow(2).mean() for w in weights.values()) / len(weights)
         loss = ce + self.l2_weight * l2
         if self.mismatch_weight > 0 and len(batch["task_ids"]) > 1:
             loss = loss + self.mismatch_weight * self.mismatch(weights, batch, ce)
         self.check_finite(loss)
         self.log_dict({"train_loss": ce, "l2": l2}, prog_bar=True, batch_size=batch["input_ids"].shape[0])
+        if self.stats_every and self.global_step % self.stats_every == 0:
+            # Straight to the loggers (rank 0 only, as Lightning's loggers are): self.log would repeat these
+            # last values at every later step. Every rank has the same global-batch adapters.
+            stats = {k: float(v) for k, v in adapter_statistics(weights, self.spec).items()}
+            for logger in self.loggers:
+                logger.log_metrics(stats, step=self.global_step)
         return loss
 
 

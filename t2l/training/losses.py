@@ -71,8 +71,9 @@ def answer_loss_terms(model, batch: dict, label_smoothing: float = 0.0,
 def answer_loss(model, batch: dict, label_smoothing: float = 0.0, neftune_alpha: float = 0.0) -> torch.Tensor:
     """Mean next-token cross-entropy over labelled tokens (= model(**batch).loss when smoothing is 0).
 
-    A batch without a labelled token gives NaN (0 / 0), like the full-vocabulary loss: the modules'
-    finite check then stops the run with its message.
+    A batch without a labelled token gives NaN, like the full-vocabulary loss: the modules' finite check
+    then stops the run with its message. One process trains with this; several ranks with
+    answer_loss_terms + global_mean (equal to it within fp32 rounding, see tests/integration/test_ddp.py).
     """
-    total, count = answer_loss_terms(model, batch, label_smoothing, neftune_alpha)
-    return (total / count).float()
+    logits, targets = answer_logits(model, batch["input_ids"], batch["attention_mask"], batch["labels"], neftune_alpha)
+    return F.cross_entropy(logits.float(), targets, label_smoothing=label_smoothing)

@@ -53,8 +53,13 @@ def make_trainer(*, max_steps: int, val_every: int, callbacks: Sequence[pl.Callb
     """A step-based Trainer: validation every `val_every` optimiser steps, no sanity check, no summary."""
     trainer_kwargs = dict(trainer_kwargs or {})
     check_trainer_arguments(trainer_kwargs)
+    callbacks = list(callbacks)
+    if logger is not None:   # learning rates per parameter group (trunk, heads), every step
+        from pytorch_lightning.callbacks import LearningRateMonitor
+
+        callbacks.append(LearningRateMonitor(logging_interval="step"))
     return pl.Trainer(max_steps=max_steps, val_check_interval=val_every, check_val_every_n_epoch=None,
-                      num_sanity_val_steps=0, callbacks=list(callbacks), logger=logger if logger is not None else False,
+                      num_sanity_val_steps=0, callbacks=callbacks, logger=logger if logger is not None else False,
                       enable_model_summary=False, log_every_n_steps=1, default_root_dir=str(root_dir),
                       **extra, **trainer_kwargs)
 

@@ -26,7 +26,7 @@ def tiny_settings(prefix: str) -> dict:
             for o in TINY if o.startswith(prefix + ".")}
 
 
-def benchmark_cfg(tmp_path, heldout=HELDOUT):
+def benchmark_cfg(tmp_path, heldout=HELDOUT, *extra: str):
     splits = tmp_path / "splits"
     splits.mkdir(parents=True, exist_ok=True)
     (splits / "heldout_bbh.txt").write_text(f"{heldout}\n")
@@ -41,7 +41,7 @@ def benchmark_cfg(tmp_path, heldout=HELDOUT):
                         "benchmark.lorahub.examples=2", "benchmark.lorahub.budget=3",
                         f"benchmark.build.library_tasks=[{','.join(POOL)}]",
                         f"benchmark.t2l.t2l_sft_M.run_dir={tmp_path / 't2l_sft'}",
-                        f"benchmark.t2l.t2l_recon.run_dir={tmp_path / 't2l_recon'}")
+                        f"benchmark.t2l.t2l_recon.run_dir={tmp_path / 't2l_recon'}", *extra)
     # What each missing piece is built with: the tiny budgets, as structured arguments (no command strings).
     cfg.benchmark.build.multitask = {"max_steps": 2, "val_every": 2, "max_train_examples": 64}
     cfg.benchmark.t2l.t2l_sft_M.build.settings = tiny_settings("objective")
@@ -104,3 +104,24 @@ def test_benchmark_refuses_tasks_that_are_not_heldout(tmp_path):
     cfg.tasks = ["toy_choice"]
     with pytest.raises(T2LError, match="must be held-out"):
         train(cfg)
+
+
+@pytest.mark.real_assets
+def test_benchmark_logs_its_table_and_plots_to_wandb(tmp_path, monkeypatch):
+    """logger=wandb (offline, as without network): the table and the report's PNGs land in the run."""
+    from t2l.app.jobs import run as train
+    from tests.helpers.wandb_records import offline_run
+
+    monkeypatch.setenv("WANDB_MODE", "offline")
+    out = train(benchmark_cfg(tmp_path, HELDOUT, "logger=wandb"))
+    run = offline_run(tmp_path / "logs")
+    tables = sorted((run["files"] / "media" / "table").rglob("*.table.json"))
+    assert tables, f"no table under {run['files']}"
+    table = json.loads(tables[-1].read_text())
+    assert table["columns"] == ["method", "kind", "average", "stderr", HELDOUT]
+    assert {row[0] for row in table["data"]} == ROWS
+    assert {row[0]: row[2] for row in table["data"]} == out["average"]
+    assert list((run["files"] / "media" / "images").rglob("*.png"))
+    logged = {k: v for h in run["history"] for k, v in h.items() if k.startswith("benchmark/")}
+    assert logged["benchmark/base"] == out["average"]["base"]
+    assert run["config"]["benchmark"]["limit"] == 2   # the composed config is the run's config

@@ -39,7 +39,9 @@ def test_two_processes_train_like_one(one_and_two):
     assert "distributed_backend=gloo" in proc.log and "Starting with 2 processes" in proc.log
     a, b = losses(one), losses(two)
     assert sorted(a) == sorted(b) == list(range(6))
-    assert max(abs(a[s] - b[s]) for s in a) < 1e-6, (a, b)
+    # One process logs an fp32 mean (~10.7 here, where one fp32 ulp is 9.5e-7); the ranks a float64 global
+    # mean: they agree to within 1e-6 relative (measured: 8.2e-7 absolute, below one ulp).
+    assert max(abs(a[s] - b[s]) / max(1.0, abs(a[s])) for s in a) < 1e-6, (a, b)
     assert not differing(hypernet_state(one), hypernet_state(two))   # the exported bundles, atol 1e-6
     # Validation ran on rank 0 and reached the bundle's summary at both validation steps.
     history = training_summary(two)["history"]
