@@ -43,3 +43,15 @@ def smollm2():
     spec = base_spec("smollm2_135m")
     model, tokenizer = load_base(spec)
     return model, tokenizer, spec
+
+
+def pytest_collection_modifyitems(config, items):
+    """`device` tests (the GPU path) are skipped, with the reason, where torch sees no CUDA GPU."""
+    import torch
+
+    if torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA GPU (the GPU path: pytest -m device tests/device)")
+    for item in items:
+        if "device" in item.keywords:
+            item.add_marker(skip)

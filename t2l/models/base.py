@@ -31,6 +31,7 @@ class BaseModelSpec:
     tokenizer: str | None = None
     gguf_file: str | None = None
     random_init: dict[str, Any] | None = field(default=None, hash=False)
+    attn_implementation: str | None = None   # e.g. sdpa | flash_attention_2 | eager; None: transformers' default
     seed: int = 0
 
     @classmethod
@@ -63,21 +64,25 @@ def load_tokenizer(spec: BaseModelSpec):
 
 def load_base(spec: BaseModelSpec, device: str | torch.device = "cpu"):
     """Return (model, tokenizer): frozen, in eval mode, shapes checked against the spec."""
-    from transformers import AutoModelForCausalLM, LlamaConfig, LlamaForCausalLM
+    from transformers import AutoConfig, AutoModelForCausalLM
 
     dtype = DTYPES.get(spec.dtype)
     if dtype is None:
         raise T2LError(f"base_model.dtype '{spec.dtype}' is not supported; choose one of {sorted(DTYPES)}")
     tokenizer = load_tokenizer(spec)
+    attention = {"attn_implementation": spec.attn_implementation} if spec.attn_implementation else {}
     if spec.random_init is not None:
-        # Tiny random Llama for tests: built from a config, seeded, no weights on disk.
+        # Tiny random models for tests: built from a config of the named architecture (model_type,
+        # default llama) with its real transformers class, seeded, no weights on disk.
+        init = dict(spec.random_init)
+        config = AutoConfig.for_model(init.pop("model_type", "llama"), vocab_size=len(tokenizer),
+                                      pad_token_id=tokenizer.pad_token_id, **init)
         torch.manual_seed(spec.seed)
-        config = LlamaConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id, **spec.random_init)
-        model = LlamaForCausalLM(config).to(dtype)
+        model = AutoModelForCausalLM.from_config(config, **attention).to(dtype)
     else:
         kwargs = {"gguf_file": spec.gguf_file} if spec.gguf_file else {}
         model = AutoModelForCausalLM.from_pretrained(
-            resolve(spec.path), dtype=dtype, trust_remote_code=spec.trust_remote_code, **kwargs)
+            resolve(spec.path), dtype=dtype, trust_remote_code=spec.trust_remote_code, **attention, **kwargs)
     model.requires_grad_(False)
     model.eval()
     model.to(device)

@@ -71,6 +71,7 @@ class T2LTrainSettings:
     condition_pool: int = 64        # inputs per task (train split) the k are drawn from each step
     zscore: bool = False            # recon: z-score each target (per adapter and layer) before the L1
     val_every: int = 50
+    compile_hypernet: bool = False  # torch.compile the hypernetwork on CUDA (ignored on CPU, where compiling costs more than it saves)
     stats_every: int = 10           # log generated-adapter statistics (delta-W norms, spread across tasks); 0: off
     export_every: int = 0           # > 0: also export a bundle every N steps (out_dir/bundles/step_N; learning curves)
     val_tasks: int = 3              # zero-shot validation on this many pool tasks (0: none; recon: delta-W only)
@@ -209,7 +210,7 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool
                   eval_settings=EvalSettings(chat=base_spec.chat_template, split="validation",
                                              limit=settings.val_examples, progress=False),
                   lr=settings.lr, head_lr=settings.head_lr, weight_decay=settings.weight_decay, warmup_steps=warmup_steps(settings),
-                  seed=settings.seed, condition=settings.condition, condition_examples=settings.condition_examples,
+                  seed=settings.seed, compile_hypernet=settings.compile_hypernet, condition=settings.condition, condition_examples=settings.condition_examples,
                   example_embeddings=example_embeddings(encoder, encoder_config, pool, settings))
     if settings.objective == "sft":
         features = pool.features

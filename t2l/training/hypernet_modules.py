@@ -65,8 +65,10 @@ class HyperModule(TrainingModule):
                  val_tasks: list[Task] | None = None, val_embeddings: torch.Tensor | None = None,
                  eval_settings: EvalSettings | None = None, lr: float = 1e-3, weight_decay: float = 0.0,
                  warmup_steps: int = 0, seed: int = 0, head_lr: float | None = None, condition: str = "description",
-                 example_embeddings: list[torch.Tensor] | None = None, condition_examples: int = 8):
+                 example_embeddings: list[torch.Tensor] | None = None, condition_examples: int = 8,
+                 compile_hypernet: bool = False):
         super().__init__(lr, weight_decay, warmup_steps, seed)
+        self.compile_hypernet = compile_hypernet
         self.condition, self.condition_examples = check_condition(condition), condition_examples
         self.example_embeddings = example_embeddings   # per task: [pool, dim] embeddings of train inputs
         if condition != "description" and not example_embeddings:
@@ -85,9 +87,12 @@ class HyperModule(TrainingModule):
     def spec(self):
         return self.hypernet.spec
 
-    def setup(self, stage: str) -> None:
+    def on_fit_start(self) -> None:
+        # Not setup(): Lightning moves the module to its device after setup, before fit starts.
         if self._base is not None:
             self._base.to(self.device)
+        if self.compile_hypernet and self.device.type == "cuda":
+            self.hypernet.compile()   # in place: parameter names, and so checkpoints and bundles, unchanged
 
     def validates(self) -> bool:
         """Validation (zero-shot scoring, delta-W error) runs on rank 0 only: it needs no other rank."""

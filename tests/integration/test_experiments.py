@@ -23,7 +23,11 @@ from tests.helpers.specs import base_spec
 
 EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
 # Experiments that need more than the offline bundle (hub models, a GPU): composed and checked only.
-COMPOSE_ONLY = {"t2l_sft_mistral": "Mistral-7B + gte-large from the hub, bf16 on a GPU",
+# The 7B-class experiments: their code path runs two steps on tiny random models of their architectures
+# (test_paper_experiments_run_two_steps_on_their_architecture).
+PAPER = {"t2l_sft_mistral": "tiny_random_mistral", "t2l_sft_llama31_8b": "tiny_random",
+         "t2l_sft_gemma2_2b": "tiny_random_gemma2"}
+COMPOSE_ONLY = {**{name: "a 7B-class base + gte-large from the hub, bf16 on a GPU" for name in PAPER},
                 "benchmark": "runs end to end on tiny_random in tests/integration/test_benchmark.py "
                              "(needs its own held-out split)"}
 # Experiments that read what another one writes: run that one first (same library dir).
@@ -74,9 +78,12 @@ def test_mistral_experiment_is_the_paper_setting():
     assert cfg.encoder.trust_remote_code is True
     # Mistral is native to transformers: no remote code is trusted for the base model.
     assert cfg.base_model.trust_remote_code is False
-    assert cfg.trainer.precision == "bf16-mixed"
+    assert cfg.precision == "bf16"
+    # The reference's recipe (conf/objective/sft_paper.yaml).
     assert cfg.objective.lr == pytest.approx(2.5e-5) and cfg.objective.label_smoothing == pytest.approx(0.1)
-    assert cfg.objective.tasks_per_batch == 8 and cfg.hypernet.size == "M"
+    assert (cfg.objective.tasks_per_batch, cfg.objective.samples_per_task) == (8, 1) and cfg.hypernet.size == "M"
+    assert cfg.objective.warmup_fraction == pytest.approx(0.2) and cfg.objective.neftune_alpha == 5
+    assert cfg.objective.weight_decay == pytest.approx(0.01) and cfg.objective.l2_weight == pytest.approx(1e-3)
     h = OmegaConf.to_container(cfg.hypernet, resolve=True)
     lora = OmegaConf.to_container(cfg.lora, resolve=True)
     count = hypernet_param_count(base_spec("mistral_7b_instruct_v02"), lora, int(cfg.encoder.dim), h.pop("size"), **h)
@@ -114,3 +121,20 @@ def test_runs_two_steps_on_tiny_random(name, tmp_path):
     else:  # a new job kind: at least it ran; teach this test what it writes
         pytest.fail(f"experiment {name} has job {cfg.job!r}, which this test does not know how to check")
     assert list((tmp_path / "logs").rglob("metrics.csv")), "the CSV logger wrote nothing"
+
+
+@pytest.mark.real_assets  # SmolLM2's tokenizer, MiniLM
+@pytest.mark.parametrize("name", sorted(PAPER))
+def test_paper_experiments_run_two_steps_on_their_architecture(name, tmp_path):
+    """The 7B-class experiment as composed (recipe, bf16 autocast, compile flag), on a tiny random model
+    built from the same transformers class as its base, with MiniLM instead of gte-large (hub-only)."""
+    from t2l.app.jobs import run as train
+
+    tiny = PAPER[name]
+    overrides = [o for o in tiny_overrides(name, tmp_path) if not o.startswith("base_model=")]
+    cfg = compose_train(*overrides, f"base_model={tiny}", "encoder=minilm")
+    assert cfg.precision == "bf16" and cfg.objective.compile_hypernet is True   # the GPU path, as configured
+    result = train(cfg)
+    assert result["steps"] == 2
+    bundle = T2L.from_pretrained(tmp_path / name / "hypernet")
+    assert bundle.base["name"] == tiny and bundle.training["settings"]["neftune_alpha"] == 5
