@@ -22,6 +22,7 @@ from t2l.app.config import (
     select_tasks,
     settings_of,
 )
+from t2l.app.fetch import FetchConfig
 from t2l.errors import T2LError
 from t2l.models.hypernet import HyperNetConfig
 from t2l.training.lora_library import LoRATrainBudget
@@ -56,6 +57,12 @@ def out_dir(cfg: DictConfig) -> Path:
 
 def _hypernet(cfg: DictConfig) -> dict:
     ctx = run_context(cfg)
+    if cfg.fetch.enabled:   # the paper's setup: adapters + SNI data fetched, imported, then trained on
+        from t2l.app.fetch import fetch_paper_setup
+
+        names, dirs = fetch_paper_setup(settings_of(cfg.fetch, FetchConfig), ctx.library())
+        cfg.data.sni, cfg.tasks, cfg.split = dirs, names, None
+        ctx = run_context(cfg)
     return train_hypernet_job(ctx, select_tasks(cfg, ctx.catalog), objective_settings(cfg.objective),
                               settings_of(cfg.hypernet, HyperNetConfig), out_dir(cfg), str(cfg.run),
                               bool(cfg.resume))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from t2l.app.fetch import FetchConfig
 from t2l.baselines.lorahub import LoraHubSettings
 from t2l.eval.scoring import EvalSettings
 from t2l.lora.spec import LoRAConfig
@@ -63,6 +64,7 @@ class TrainConfig(RunConfig):
     hypernet: Any = None
     objective: Any = None
     benchmark: Any = None       # experiment=benchmark: BenchmarkConfig (below)
+    fetch: FetchConfig = field(default_factory=FetchConfig)   # paper_* experiments: Lots-of-LoRAs from the hub
 
 
 @dataclass
