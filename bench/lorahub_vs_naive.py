@@ -10,11 +10,15 @@ modules, the same 5 training examples and the same `budget` candidate weight vec
   ours  : base loaded once, t2l.lora.apply hooks, one batched forward per candidate, logits only where scored
   ours_batched: the same, --parallel candidates per forward (what `parallel=N` with a population
           optimiser such as CMA does; Cobyla, the default, is sequential)
+  floor : the physical floor: the same number of plain base-model forwards (no adapter) on the same
+          examples and the same answer-only logits; ours / floor says what the adapters cost on top
   naive : what the public tool's loop amounts to: per candidate, wrap the base in a fresh peft LoRA model
           (get_peft_model + set_peft_model_state_dict of the composed adapter), one forward per example
           with full logits, then unload
   cli   : `t2l lorahub` end to end in a subprocess (imports, model load, search, writing the adapter)
 The per-candidate losses of ours and naive must agree within 1e-4; the script fails otherwise.
+`--synthetic N` composes N random adapters with the library's shapes instead of the trained library
+(search time does not depend on the weights' values; the losses are then meaningless, the timings not).
 Writes bench/results/lorahub_vs_naive.json.
 """
 
@@ -63,6 +67,21 @@ def naive_losses(model, tokenizer, examples, stacked, spec, candidates, chat: bo
     return losses
 
 
+def synthetic_library(root: Path, base, spec, count: int, task: str):
+    """`count` random adapters (LoRA-sized entries) under `root`, named after BIG-bench training tasks."""
+    from t2l.lora.library import Library
+    from t2l.tasks.registry import read_name_list
+
+    library = Library(root, base, spec)
+    names = [n for n in read_name_list(REPO / "data" / "splits" / "bigbench_train.txt") if n != task]
+    for i, name in enumerate(names[:count]):
+        torch.manual_seed(i)
+        weights = {f"{m}.{ab}": torch.randn(spec.num_layers, *(spec.a_shape(m) if ab == "A" else spec.b_shape(m))) * 6e-3
+                   for m in spec.target_modules for ab in "AB"}
+        library.add("tasks", name, weights, {"descriptions": [name], "synthetic": True})
+    return library
+
+
 def timed(fn):
     start = time.perf_counter()
     value = fn()
@@ -77,6 +96,7 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=40)
     parser.add_argument("--optimizer", default="Cobyla")
     parser.add_argument("--parallel", type=int, default=8, help="candidates per forward in the batched row")
+    parser.add_argument("--synthetic", type=int, default=0, help="N random adapters instead of the trained library")
     parser.add_argument("overrides", nargs="*", help="Hydra overrides of conf/lorahub.yaml")
     args = parser.parse_args()
     load_before = os.getloadavg()
@@ -98,6 +118,8 @@ def main() -> None:
     cfg = compose_config("lorahub", [f"task={args.task}", *args.overrides])
     base = base_model_spec(cfg)
     library = Library(cfg.library.dir, base, lora_spec(cfg, base))
+    if args.synthetic:
+        library = synthetic_library(Path(tempfile.mkdtemp()), base, library.spec, args.synthetic, args.task)
     spec, max_length = library.spec, int(cfg.max_length)
     adapters = library.training_adapters()
     pool = [name for name in adapters if name != args.task]
@@ -128,6 +150,11 @@ def main() -> None:
                 for loss in loss_of.many([compose(stacked, w) for w in candidates[i:i + args.parallel]], spec)]
 
     rows["ours_batched"], batched_losses = timed(ours_batched)
+    def floor():   # the same number of forwards of the plain base on the same batch: no adapter at all
+        loss_of = FewShotLoss(model, tokenizer, examples, chat, max_length)
+        return [loss_of(None) for _ in candidates]
+
+    rows["floor"], _ = timed(floor)
     rows["naive"], naive_losses_ = timed(lambda: naive_losses(model, tokenizer, examples, stacked, spec, candidates,
                                                               chat, max_length))
     diff = max(abs(a - b) for other in (naive_losses_, batched_losses) for a, b in zip(ours_losses, other))
@@ -138,7 +165,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [sys.executable, "-m", "t2l.app.cli", "lorahub", f"task={args.task}", f"out={tmp}/adapter",
                f"modules={modules}", f"examples={args.examples}", f"budget={args.budget}",
-               f"optimizer={args.optimizer}", *args.overrides]
+               f"optimizer={args.optimizer}", *args.overrides,
+               *([f"library.dir={library.root}"] if args.synthetic else [])]
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
         rows["cli"], proc = timed(lambda: subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True))
         if proc.returncode:
@@ -156,8 +184,9 @@ def main() -> None:
         "max_loss_diff_ours_vs_naive": diff, "max_loss_diff_replay_vs_search": replay,
         "seconds": {name: round(sec, 2) for name, sec in rows.items()},
         "seconds_per_candidate": {name: round(rows[name] / len(candidates), 3)
-                                  for name in ("ours", "ours_batched", "naive")},
+                                  for name in ("ours", "ours_batched", "floor", "naive")},
         "naive_over_ours": round(rows["naive"] / rows["ours"], 2),
+        "ours_over_floor": round(rows["ours"] / rows["floor"], 2), "synthetic_library": bool(args.synthetic),
         "naive_over_ours_batched": round(rows["naive"] / rows["ours_batched"], 2), "parallel": args.parallel,
         "search": {"base_loss": result.base_loss, "loss": result.loss, "weights": dict(zip(names, result.weights))},
         "cli": {"seconds_end_to_end": round(rows["cli"], 2), "search_seconds": round(cli_record["seconds"], 2),
@@ -166,8 +195,9 @@ def main() -> None:
     print(f"{args.task}: {modules} modules (library has {len(adapters)}), {len(examples)} examples "
           f"({report['answer_tokens']} answer tokens), {len(candidates)} candidates, {args.optimizer}")
     print(f"{'row':<8} {'seconds':>8} {'s/candidate':>12}")
-    for name in ("ours", "ours_batched", "naive"):
+    for name in ("ours", "ours_batched", "floor", "naive"):
         print(f"{name:<8} {rows[name]:>8.2f} {rows[name] / len(candidates):>12.3f}")
+    print(f"ours / floor (plain base forwards): {report['ours_over_floor']:.2f}x")
     print(f"naive / ours: {report['naive_over_ours']:.2f}x; naive / ours batched ({args.parallel} per forward): "
           f"{report['naive_over_ours_batched']:.2f}x; max loss difference {diff:.2e} (replay vs search {replay:.2e})")
     print(f"lorahub_search ({len(candidates)} evaluations, model loaded): {rows['search']:.2f} s; "
