@@ -62,6 +62,13 @@ class RunContext:
                            "training never reads the evaluation descriptions (contamination); unset it")
         check_training_bank(self.catalog.bank, heldout, DescriptionBank.read(EVAL_BANK))
 
+    def refuse_multi_process(self, what: str) -> None:
+        """LoRA training (library, multi-task) runs in one process; DDP / FSDP is built for T2L training."""
+        if (world_size_of(self.trainer_kwargs) or 1) > 1 or "strategy" in self.trainer_kwargs:
+            raise T2LError(f"{what} trains in one process; trainer=ddp|fsdp is for T2L training. Spread library "
+                           "tasks over machines as a sweep instead: python train.py -m hydra/launcher=slurm "
+                           "experiment=library tasks=[a],[b]")
+
     def logger(self, name: str):
         return self.make_logger(name) if self.make_logger else None
 
@@ -93,6 +100,7 @@ def train_library_job(ctx: RunContext, names: list[str], budget: LoRATrainBudget
     from t2l.models.base import load_base
     from t2l.training.lora_library import train_library
 
+    ctx.refuse_multi_process(f"experiment '{'oracle' if namespace == 'oracle' else 'library'}'")
     if namespace != "oracle":
         ctx.refuse_contamination(names, what="experiment 'library'")
     library = ctx.library()
@@ -114,6 +122,7 @@ def train_multitask_job(ctx: RunContext, names: list[str], budget: LoRATrainBudg
     from t2l.tasks.schema import validation_tasks
     from t2l.training.lora_library import train_multitask
 
+    ctx.refuse_multi_process("experiment 'multitask'")
     ctx.refuse_contamination(names, what="experiment 'multitask'")
     tasks = [ctx.catalog.load(n) for n in names]
     if model is None:

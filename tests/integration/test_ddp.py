@@ -78,3 +78,9 @@ def test_resume_refuses_a_checkpoint_of_another_hypernet(tmp_path):
     assert second.returncode == 2, second.log[-3000:]
     assert "cannot resume from" in second.stderr and "size=S" in second.stderr and "size=M" in second.stderr
     assert "resume=false or another run=NAME" in second.stderr
+
+
+def test_library_training_refuses_ddp(tmp_path):
+    proc = run_train(tmp_path, "experiment=library", "tasks=[toy_choice]", *DDP)
+    assert proc.returncode == 2, proc.log[-3000:]
+    assert "experiment 'library' trains in one process; trainer=ddp|fsdp is for T2L training" in proc.stderr
