@@ -52,7 +52,9 @@ class TrainConfig(RunConfig):
     job: str | None = None      # set by the experiment: see t2l.app.jobs.JOBS
     run: str = "${job}"         # outputs/<run>/ holds checkpoints and the exported bundle
     resume: bool = False        # t2l: continue from outputs/<run>/ckpt/last.ckpt
-    precision: str = "auto"     # auto | fp32 | bf16 (autocast); auto: bf16 only where it is fast (t2l.hardware)
+    # auto | fp32 | bf16 (autocast); auto: bf16 only where it is fast (t2l.hardware). $T2L_PRECISION sets the
+    # default (the test suite pins fp32, so that trained numbers do not depend on the CPU's bf16 support).
+    precision: str = "${oc.env:T2L_PRECISION,auto}"
     out_dir: str = "outputs/${run}"
     base_model: Any = None
     encoder: Any = None
