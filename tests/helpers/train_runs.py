@@ -38,7 +38,10 @@ def train_command(work: Path, *overrides: str, bigbench: Path | None = BIGBENCH)
 
 
 def train_env() -> dict:
-    return {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+    """The test process's environment for a train.py subprocess, minus wandb state an in-process wandb run
+    may have left (WANDB_SERVICE would attach the child to that run's service)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("WANDB_")}
+    return {**clean, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
             "TOKENIZERS_PARALLELISM": "false", "WANDB_MODE": "offline"}
 
 
