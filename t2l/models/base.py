@@ -116,3 +116,23 @@ def check_shapes(spec: BaseModelSpec, model: torch.nn.Module) -> None:
             got = ", ".join(f"{o}x{i}" for o, i in sorted(seen))
             raise T2LError(f"base_model '{spec.name}' says {module} is {expected[0]}x{expected[1]} (out x in) "
                            f"but the loaded model has {got}; {fix}")
+
+
+def checkpoint_layers(model) -> list:
+    """Gradient checkpointing of a frozen base: its decoder layers keep only their inputs in the forward and
+    are recomputed in backward (activation memory ~ one layer instead of all). Returns the layers.
+
+    transformers checkpoints a layer only while its own `training` flag is set; the flag is set on the
+    layers alone (their children - attention, dropout - stay in eval mode, so nothing else changes).
+    Callers set it again if something puts the model back in eval mode.
+    """
+    from transformers.modeling_layers import GradientCheckpointingLayer
+
+    model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    layers = [m for m in model.modules() if isinstance(m, GradientCheckpointingLayer)]
+    if not layers:
+        raise T2LError(f"{type(model).__name__} has no checkpointable decoder layers; set "
+                       "objective.gradient_checkpointing=false")
+    for layer in layers:
+        layer.training = True
+    return layers

@@ -71,6 +71,7 @@ class T2LTrainSettings:
     condition_pool: int = 64        # inputs per task (train split) the k are drawn from each step
     zscore: bool = False            # recon: z-score each target (per adapter and layer) before the L1
     val_every: int = 50
+    gradient_checkpointing: bool = False   # SFT: recompute the frozen base's layers in backward (memory for time)
     compile_hypernet: bool = False  # torch.compile the hypernetwork on CUDA (ignored on CPU, where compiling costs more than it saves)
     stats_every: int = 10           # log generated-adapter statistics (delta-W norms, spread across tasks); 0: off
     export_every: int = 0           # > 0: also export a bundle every N steps (out_dir/bundles/step_N; learning curves)
@@ -221,7 +222,8 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool
         module = T2LSFTModule(hypernet, task_embeddings, label_smoothing=settings.label_smoothing,
                               l2_weight=settings.l2_weight, neftune_alpha=settings.neftune_alpha,
                               mismatch_weight=settings.mismatch_weight, mismatch_margin=settings.mismatch_margin,
-                              stats_every=settings.stats_every if logger is not None else 0, **common)
+                              stats_every=settings.stats_every if logger is not None else 0,
+                              gradient_checkpointing=settings.gradient_checkpointing, **common)
     elif settings.objective == "recon":
         sampler = TaskBalancedBatches([1] * len(pool.names), settings.tasks_per_batch, 1, seed=settings.seed)
         loader = DataLoader(TaskExampleIndex(sampler.sizes), batch_sampler=sampler,

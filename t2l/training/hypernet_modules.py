@@ -8,13 +8,16 @@ label tokens; validation runs on rank 0 only.
 
 from __future__ import annotations
 
+import contextlib
 import random
 
 import torch
 
+from t2l.errors import T2LError
 from t2l.eval.scoring import EvalSettings, evaluate_task
 from t2l.lora.apply import apply_lora
 from t2l.lora.spec import delta_norms
+from t2l.models.base import checkpoint_layers
 from t2l.models.conditioning import CONDITIONS, check_condition, combine, pool_examples
 from t2l.models.hypernet import HyperNet
 from t2l.tasks.schema import Task
@@ -140,11 +143,35 @@ class T2LSFTModule(HyperModule):
     """SFT: generate a LoRA per task in the batch, apply it per sample, next-token loss on answers."""
 
     def __init__(self, *args, label_smoothing: float = 0.1, l2_weight: float = 1e-3, neftune_alpha: float = 0.0,
-                 mismatch_weight: float = 0.0, mismatch_margin: float = 0.1, stats_every: int = 0, **kwargs):
+                 mismatch_weight: float = 0.0, mismatch_margin: float = 0.1, stats_every: int = 0,
+                 gradient_checkpointing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.stats_every = stats_every
+        if gradient_checkpointing and mismatch_weight > 0:
+            # A recomputed layer runs the hooks present at backward time; two adapters in one step (the right
+            # task's and the wrong one's) cannot both be the ones present.
+            raise T2LError("objective.gradient_checkpointing=true cannot be combined with objective.mismatch_weight > 0; "
+                           "turn one of them off")
+        self.checkpointed = checkpoint_layers(self._base) if gradient_checkpointing else []
+        # With checkpointing the generated LoRA's hooks must outlive the forward: backward recomputes each
+        # layer, hooks included. They are closed after backward (self.backward), or at the next step.
+        self.open_adapters = contextlib.ExitStack()
         self.label_smoothing, self.l2_weight, self.neftune_alpha = label_smoothing, l2_weight, neftune_alpha
         self.mismatch_weight, self.mismatch_margin = mismatch_weight, mismatch_margin
+
+    def adapters(self, weights, rows):
+        """apply_lora for this step's forward; with gradient checkpointing kept open through backward."""
+        applied = apply_lora(self._base, weights, self.spec, rows=rows, dropout=True)
+        if not self.checkpointed:
+            return applied
+        self.open_adapters.enter_context(applied)
+        return contextlib.nullcontext()
+
+    def backward(self, loss, *args, **kwargs):
+        try:
+            super().backward(loss, *args, **kwargs)
+        finally:
+            self.open_adapters.close()
 
     def answer_loss(self, batch) -> torch.Tensor:
         """The mean answer loss of the global batch. One process: exactly answer_loss (so one-process runs
@@ -160,17 +187,20 @@ class T2LSFTModule(HyperModule):
         a hypernetwork that ignores what the description says cannot satisfy it.
         """
         wrong_rows = (batch["rows"] + 1) % len(batch["task_ids"])
-        with apply_lora(self._base, weights, self.spec, rows=wrong_rows, dropout=True):
+        with self.adapters(weights, wrong_rows):
             wrong = self.answer_loss(batch)
         self.log("mismatch_gap", wrong.detach() - ce.detach(), batch_size=batch["input_ids"].shape[0])
         return torch.relu(self.mismatch_margin + ce - wrong)
 
     def training_step(self, batch, batch_idx):
+        self.open_adapters.close()   # a step that failed before its backward
+        for layer in self.checkpointed:
+            layer.training = True    # validation or a user may have put the base back in eval mode
         # Adapters for every task of the global batch; this rank scores its own tasks' rows.
         weights = self.hypernet(self.sample_embeddings(batch["task_ids"]))
         batch = local_rows(batch, *world())
         # The base stays in eval mode (frozen); only the generated LoRA's dropout is on.
-        with apply_lora(self._base, weights, self.spec, rows=batch["rows"], dropout=True):
+        with self.adapters(weights, batch["rows"]):
             ce = self.answer_loss(batch)
         l2 = sum(w.pow(2).mean() for w in weights.values()) / len(weights)
         loss = ce + self.l2_weight * l2
