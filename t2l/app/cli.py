@@ -146,7 +146,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
                        else list(description)) + list(args.description)
     examples = read_example_inputs(cfg.examples) if cfg.examples else None
     write_adapters(cfg.checkpoint, descriptions_from_args(description, cfg.descriptions_file, required=examples is None),
-                   cfg.out, int(cfg.batch_size), str(cfg.precision), examples)
+                   cfg.out, int(cfg.batch_size), str(cfg.precision), examples, str(cfg.export))
     return 0
 
 
@@ -183,8 +183,14 @@ def cmd_params(args: argparse.Namespace) -> int:
     h = OmegaConf.to_container(cfg.hypernet, resolve=True)
     count = hypernet_param_count(base_model_spec(cfg), OmegaConf.to_container(cfg.lora, resolve=True),
                                  int(cfg.encoder.dim), h.pop("size"), **h)
+    from t2l.app.config import lora_spec
+
+    base = base_model_spec(cfg)
+    spec = lora_spec(cfg, base)
     print(f"base_model: {cfg.base_model.model_id}  hypernet: {cfg.hypernet.size}  encoder_dim: {cfg.encoder.dim}")
     print(f"trainable_params: {count}")
+    per_module = ", ".join(f"{m} {spec.num_layers * spec.rank * sum(base.shape(m))}" for m in spec.target_modules)
+    print(f"generated_adapter_params: {spec.num_parameters()} (rank {spec.rank} x {spec.num_layers} layers: {per_module})")
     return 0
 
 

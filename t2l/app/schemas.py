@@ -102,6 +102,7 @@ class GenerateConfig:
     out: str | None = None
     batch_size: int = 512
     precision: str = "fp32"     # bf16: encoder + hypernet matmuls in bfloat16 (fast on AVX512-BF16 CPUs)
+    export: str = "rslora"      # rslora | plain: scaling folded into B, lora_alpha = r (for runtimes without rsLoRA)
 
 
 @dataclass

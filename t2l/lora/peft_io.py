@@ -121,9 +121,30 @@ def peft_state_to_weights(state: Mapping[str, torch.Tensor], spec: LoRASpec,
 
 
 
+EXPORT_MODES = ("rslora", "plain")
+
+
+def plain_lora(weights: Mapping[str, torch.Tensor], spec: LoRASpec) -> tuple[dict[str, torch.Tensor], LoRASpec]:
+    """The same delta-W as a plain LoRA whose scaling is 1 (lora_alpha = r, no rsLoRA): the spec's scaling
+    folded into B. Runtimes that ignore or mishandle use_rslora (the reference evaluated through one,
+    at the wrong strength) then apply exactly what was trained."""
+    import dataclasses
+
+    folded = {k: v * spec.scaling if k.endswith(".B") else v for k, v in weights.items()}
+    return folded, dataclasses.replace(spec, alpha=float(spec.rank), use_rslora=False)
+
+
 def save_adapter(weights: Mapping[str, torch.Tensor], spec: LoRASpec, base_model_id: str | None,
-                 out_dir: str | Path) -> Path:
-    """Write a peft adapter directory (adapter_config.json + adapter_model.safetensors) atomically."""
+                 out_dir: str | Path, mode: str = "rslora") -> Path:
+    """Write a peft adapter directory (adapter_config.json + adapter_model.safetensors) atomically.
+
+    mode "rslora": the spec as it is (use_rslora: true, lora_alpha = alpha); "plain": the scaling folded
+    into B, lora_alpha = r, use_rslora: false (plain_lora) - the same delta-W in every runtime.
+    """
+    if mode not in EXPORT_MODES:
+        raise T2LError(f"export mode '{mode}' is unknown; choose one of {list(EXPORT_MODES)}")
+    if mode == "plain":
+        weights, spec = plain_lora(weights, spec)
     state = {k: v.cpu() for k, v in weights_to_peft_state(weights, spec).items()}
     config = to_peft_config(spec, base_model_id, inference_mode=True).to_dict()
     config = {k: sorted(v) if isinstance(v, set) else getattr(v, "value", v) for k, v in config.items()}

@@ -28,7 +28,9 @@ LoRAWeights = dict[str, torch.Tensor]
 DEFAULT_TARGETS = ("q_proj", "v_proj")
 # Where each linear lives inside a decoder layer (Llama, Mistral, Gemma, Qwen all agree).
 MODULE_PARENT = {"q_proj": "self_attn", "k_proj": "self_attn", "v_proj": "self_attn", "o_proj": "self_attn",
-                 "gate_proj": "mlp", "up_proj": "mlp", "down_proj": "mlp"}
+                 "gate_proj": "mlp", "up_proj": "mlp", "down_proj": "mlp",
+                 # Phi-3's fused projections (t2l.models.architectures.FUSED): one LoRA on the fused linear
+                 "qkv_proj": "self_attn", "gate_up_proj": "mlp"}
 
 
 @dataclass

@@ -31,12 +31,18 @@ class BaseModelSpec:
     tokenizer: str | None = None
     gguf_file: str | None = None
     random_init: dict[str, Any] | None = field(default=None, hash=False)
-    attn_implementation: str | None = None   # e.g. sdpa | flash_attention_2 | eager; None: transformers' default
+    attn_implementation: str | None = None
+    model_type: str | None = None   # config.json's model_type (set when the shapes were derived from it)   # e.g. sdpa | flash_attention_2 | eager; None: transformers' default
     seed: int = 0
 
     @classmethod
     def from_dict(cls, cfg: dict) -> "BaseModelSpec":
+        """A spec from conf/base_model/*.yaml. Without `modules` the shapes come from the model's
+        config.json (base_model.path: a local directory, or a hub id when online; tiny random models:
+        their random_init config), so any supported architecture needs no hand-written shape table."""
         cfg = dict(cfg)
+        if not cfg.get("modules"):
+            cfg.update(derive_from_config(cfg))
         cfg["modules"] = {k: tuple(int(x) for x in v) for k, v in cfg.get("modules", {}).items()}
         known = set(cls.__dataclass_fields__)
         unknown = set(cfg) - known
@@ -45,10 +51,36 @@ class BaseModelSpec:
         return cls(**cfg)
 
     def shape(self, module: str) -> tuple[int, int]:
+        if module not in self.modules and self.model_type:
+            from t2l.models.architectures import check_targets
+
+            check_targets(self.model_type, self.modules, [module], self.name)
         if module not in self.modules:
             raise T2LError(f"base_model '{self.name}' lists no shape for '{module}'; add it under modules: "
                            f"in conf/base_model/{self.name}.yaml (known: {sorted(self.modules)})")
         return self.modules[module]
+
+
+def derive_from_config(cfg: dict) -> dict:
+    """num_layers, hidden_size, modules (and model_id, model_type) from the model's own config."""
+    from t2l.models.architectures import derived_shapes, read_config
+
+    if cfg.get("random_init") is not None:
+        from transformers import AutoConfig
+
+        init = dict(cfg["random_init"])
+        config, where = AutoConfig.for_model(init.pop("model_type", "llama"), **init).to_dict(), "random_init"
+    elif cfg.get("path"):
+        config, where = read_config(cfg["path"])
+    else:
+        raise T2LError(f"base_model '{cfg.get('name')}' has no modules and no path to read them from: set "
+                       "base_model.path=DIR (a Hugging Face model directory) or list modules: in the preset")
+    layers, hidden, modules = derived_shapes(config, where)
+    derived = {"num_layers": layers, "hidden_size": hidden, "modules": modules,
+               "model_type": config.get("model_type")}
+    if not cfg.get("model_id"):
+        derived["model_id"] = str(cfg.get("path"))
+    return derived
 
 
 def load_tokenizer(spec: BaseModelSpec):
@@ -59,6 +91,10 @@ def load_tokenizer(spec: BaseModelSpec):
     tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=spec.trust_remote_code, **kwargs)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
+    if spec.chat_template and not getattr(tokenizer, "chat_template", None):
+        # A base (not instruct) model: prompts must then be plain text, not a chat the tokenizer cannot format.
+        raise T2LError(f"base_model '{spec.name}' ({spec.model_id}) has no chat template (a base model rather than an "
+                       "instruct one?); set base_model.chat_template=false to prompt it with plain text")
     return tokenizer
 
 

@@ -144,14 +144,15 @@ class T2L:
         return {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
 
     def save_adapters(self, descriptions: Sequence[str], out_dirs: Sequence[str | Path],
-                      precision: str = "fp32") -> list[Path]:
-        """One peft adapter directory per description (rsLoRA scaling carried in adapter_config.json)."""
+                      precision: str = "fp32", mode: str = "rslora") -> list[Path]:
+        """One peft adapter directory per description (mode: t2l.lora.peft_io.save_adapter's - rsLoRA
+        scaling in adapter_config.json, or folded into B as a plain LoRA)."""
         if len(descriptions) != len(out_dirs):
             raise T2LError(f"{len(descriptions)} descriptions but {len(out_dirs)} output directories")
         written = []
         weights_all = unbatch(self.generate(descriptions, precision=precision))
         for description, weights, out in zip(descriptions, weights_all, out_dirs):
-            save_adapter(weights, self.spec, self.base["model_id"], out)
+            save_adapter(weights, self.spec, self.base["model_id"], out, mode=mode)
             atomic_write_json(Path(out) / "t2l_description.json", {"description": description})
             written.append(Path(out))
         return written
