@@ -227,3 +227,17 @@ def test_a_base_model_without_chat_template_is_told_to_use_plain_prompts(tmp_pat
     plain = load_tokenizer(BaseModelSpec.from_dict({**spec.__dict__, "tokenizer": str(tmp_path), "chat_template": False,
                                                     "modules": dict(spec.modules)}))
     assert plain.pad_token is not None
+
+
+@pytest.mark.parametrize("name", sorted(json.loads((FIXTURES / "configs" / "presets.json").read_text())))
+def test_every_preset_composes_with_the_t2l_experiments(name):
+    from t2l.app.config import base_model_spec, lora_spec
+    from t2l.models.hypernet import hypernet_param_count
+    from tests.helpers.experiments import compose_train
+
+    for experiment in ("t2l_sft", "t2l_recon"):
+        cfg = compose_train(f"experiment={experiment}", f"base_model={name}")
+        base = base_model_spec(cfg)
+        spec = lora_spec(cfg, base)
+        assert spec.target_modules == ("q_proj", "v_proj") and spec.num_layers == base.num_layers
+        assert hypernet_param_count(base, {"target_modules": list(spec.target_modules)}, 384, "M") > 0
