@@ -17,7 +17,7 @@ DEMO_LIMIT ?= 3
 DEMO_PROMPTS ?= [task]
 DEMO_OUT ?= outputs/demo
 
-.PHONY: install assets demo release test bench clean
+.PHONY: install assets browser demo release test bench clean serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,8 +50,18 @@ release: assets
 	$(BIN)/t2l release outputs/t2l_release/hypernet outputs/library/smollm2_135m/multitask/multitask \
 		out=$(RELEASE) body=docs/model_card_body.md
 
-test: assets
+# The web demo's test drives Debian's chromium through Playwright (Playwright's own browser download
+# cannot run here): installed with apt when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium >/dev/null) || echo "could not install chromium (apt-get install chromium)"
+
+test: assets browser
 	$(BIN)/python -m pytest -q
+
+# The web demo on http://127.0.0.1:7860 (the released bundle; SERVE_ARGS="checkpoint=DIR port=N").
+serve: assets
+	$(BIN)/t2l serve $(SERVE_ARGS)
 
 # Performance ratios measured side by side in one run each; results in bench/results/*.json.
 bench: assets

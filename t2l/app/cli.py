@@ -9,6 +9,7 @@
     t2l params base_model=mistral_7b_instruct_v02 hypernet=L   trainable parameter count
     t2l report RESULTS.json... [out=docs/results.md] [plots=docs/plots]   markdown table + PNG plots
     t2l release BUNDLE MULTITASK [out=DIR] [results=R.json] [body=CARD.md]  package the released default
+    t2l serve [checkpoint=B] [host=127.0.0.1] [port=7860]   the web demo
 """
 
 from __future__ import annotations
@@ -238,6 +239,14 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from t2l.app.serve import serve
+
+    cfg = compose("serve", args.overrides)
+    serve(cfg.checkpoint, str(cfg.host), int(cfg.port), bool(cfg.share))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="t2l", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -251,7 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func, text, conf in [
             ("generate", cmd_generate, "turn task descriptions into peft adapters", "generate"),
             ("lorahub", cmd_lorahub, "LoraHub baseline: compose library LoRAs with searched weights", "lorahub"),
-            ("params", cmd_params, "print the hypernetwork's trainable parameter count (no weights loaded)", "train")]:
+            ("params", cmd_params, "print the hypernetwork's trainable parameter count (no weights loaded)", "train"),
+            ("serve", cmd_serve, "the web demo on 127.0.0.1: description -> adapter -> side-by-side outputs", "serve")]:
         p = sub.add_parser(name, help=text, description=f"{text}; arguments are Hydra overrides of conf/{conf}.yaml")
         p.add_argument("overrides", nargs="*")
         if name == "generate":

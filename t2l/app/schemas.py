@@ -106,6 +106,16 @@ class GenerateConfig:
 
 
 @dataclass
+class ServeConfig:
+    """conf/serve.yaml: `t2l serve` (the web demo)."""
+
+    checkpoint: str | None = None   # a bundle dir; none (or `release`): the released bundle
+    host: str = "127.0.0.1"         # local only unless changed on purpose
+    port: int = 7860
+    share: bool = False             # a public Gradio link: never by default
+
+
+@dataclass
 class LoraHubConfig(RunConfig, LoraHubSettings):
     """conf/lorahub.yaml: `t2l lorahub task=NAME out=DIR` (search settings from LoraHubSettings)."""
 
@@ -123,7 +133,8 @@ def register_schemas() -> None:
 
     store = ConfigStore.instance()
     for name, node in (("train_schema", TrainConfig), ("eval_schema", EvalConfig),
-                       ("generate_schema", GenerateConfig), ("lorahub_schema", LoraHubConfig)):
+                       ("generate_schema", GenerateConfig), ("lorahub_schema", LoraHubConfig),
+                       ("serve_schema", ServeConfig)):
         store.store(name=name, node=node)
     for group, name, node in (("lora", "lora_schema", LoRAConfig), ("hypernet", "hypernet_schema", HyperNetConfig),
                               ("library", "library_schema", LibraryConfig), ("data", "data_schema", TaskSources),
