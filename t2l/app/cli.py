@@ -243,7 +243,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from t2l.app.serve import serve
 
     cfg = compose("serve", args.overrides)
-    serve(cfg.checkpoint, str(cfg.host), int(cfg.port), bool(cfg.share))
+    serve(cfg.checkpoint, str(cfg.host), int(cfg.port), bool(cfg.share), library=cfg.library)
     return 0
 
 

@@ -57,7 +57,8 @@ class Generated:
 
 
 class DemoEngine:
-    def __init__(self, checkpoint: str | None = None, max_new_tokens: int = 48, neighbours: int = 5):
+    def __init__(self, checkpoint: str | None = None, max_new_tokens: int = 48, neighbours: int = 5,
+                 library: str | None = None):
         from t2l.app.config import base_model_spec, compose
         from t2l.app.generate import resolve_checkpoint
         from t2l.models.base import load_base
@@ -70,6 +71,8 @@ class DemoEngine:
         self.work = Path(tempfile.mkdtemp(prefix="t2l-serve-"))   # downloads live here and nowhere else
         self.lock = threading.Lock()   # one request at a time touches the shared model (the page also queues)
         self.references = self._training_task_adapters()
+        if library:
+            self.references = merge_references(self.references, self._library_adapters(Path(library)))
 
     def _training_task_adapters(self) -> tuple[list[str], dict[str, torch.Tensor]]:
         """The bundle's adapters for its own training tasks (first bank description each): the neighbours."""
@@ -80,6 +83,20 @@ class DemoEngine:
         if not names:
             return [], {}
         return names, self.bundle.generate([bank.for_task(n)[0][0] for n in names])
+
+    def _library_adapters(self, root: Path) -> tuple[list[str], dict[str, torch.Tensor]]:
+        """Trained per-task LoRAs of a library (t2l.lora.library) as neighbours, named library:<task>."""
+        from t2l.lora.library import Library
+        from t2l.lora.peft_io import load_adapter_weights
+
+        if not (root / "manifest.json").is_file():
+            raise T2LError(f"library={root} holds no manifest.json; train one (python train.py experiment=library) "
+                           "or leave library= unset")
+        adapters = Library(root, self.base_spec, self.spec).training_adapters()
+        loaded = [load_adapter_weights(path, self.base_spec, expect=self.spec)[0] for path in adapters.values()]
+        if not loaded:
+            return [], {}
+        return [f"library:{n}" for n in adapters], {k: torch.stack([w[k] for w in loaded]) for k in loaded[0]}
 
     # -- adapters -------------------------------------------------------------------------------------
     def generate(self, description: str | None, examples: str | None = None) -> Generated:
@@ -178,3 +195,8 @@ def delta_sq(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """||B A||_F^2 summed over layers, per adapter: [n]."""
     return ((b.transpose(-1, -2) @ b) * (a @ a.transpose(-1, -2))).sum(dim=(-3, -2, -1))
 
+
+def merge_references(*parts: tuple[list[str], dict[str, torch.Tensor]]) -> tuple[list[str], dict[str, torch.Tensor]]:
+    names = [n for part_names, _ in parts for n in part_names]
+    present = [w for _, w in parts if w]
+    return names, ({k: torch.cat([w[k] for w in present]) for k in present[0]} if present else {})

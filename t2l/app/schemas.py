@@ -113,6 +113,7 @@ class ServeConfig:
     host: str = "127.0.0.1"         # local only unless changed on purpose
     port: int = 7860
     share: bool = False             # a public Gradio link: never by default
+    library: str | None = None      # a LoRA library dir: its trained adapters join the nearest-neighbour list
 
 
 @dataclass

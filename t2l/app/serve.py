@@ -54,7 +54,7 @@ def build_app(engine: DemoEngine):
         nearest = "\n".join(f"- {task}: cosine {cos:+.3f}" for task, cos in generated.nearest) or "- (no training tasks in the bundle)"
         status = (f"Adapter generated in **{generated.seconds * 1000:.0f} ms** (request {number}) for: "
                   f"{generated.description[:120]}")
-        return generated, status, norms_figure(generated), f"Nearest training-task adapters:\n{nearest}", str(archive)
+        return generated, status, norms_figure(generated), f"Nearest adapters (training tasks; library:<task> = trained LoRAs):\n{nearest}", str(archive)
 
     def on_run(generated, prompt, choices):
         if generated is None:
@@ -112,8 +112,8 @@ def build_app(engine: DemoEngine):
 
 
 def serve(checkpoint: str | None, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-          block: bool = True):
+          block: bool = True, library: str | None = None):
     """Start the app; returns it (block=False: for tests, the server runs in a thread)."""
-    app = build_app(DemoEngine(checkpoint))
+    app = build_app(DemoEngine(checkpoint, library=library))
     app.launch(server_name=host, server_port=port, share=share, prevent_thread_lock=not block, show_error=False)
     return app

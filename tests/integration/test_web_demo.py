@@ -157,3 +157,29 @@ def test_many_clicks_at_once_are_queued(page):
     page.wait_for_function(f"(n) => {{ const m = {STATUS_JS}.match(/request (\\d+)/);"
                            " return m && Number(m[1]) > n; }", arg=first, timeout=60_000)
     assert "Adapter generated in" in generate(page, DESCRIPTION)   # and it still serves
+
+
+def test_library_adapters_join_the_neighbours(tmp_path):
+    """library=DIR: trained LoRAs are ranked beside the training-task adapters; a copy of one is its own
+    nearest neighbour (cosine 1)."""
+    import torch
+
+    from t2l.app.demo_engine import DemoEngine, Generated
+    from t2l.lora.library import Library
+    from tests.helpers.specs import base_spec
+
+    base = base_spec("smollm2_135m")
+    from t2l.models.bundle import T2L
+    from t2l.models.release import DEFAULT_RELEASE
+
+    spec = T2L.from_pretrained(DEFAULT_RELEASE / "hypernet").spec
+    library = Library(tmp_path / "lib", base, spec)
+    torch.manual_seed(0)
+    weights = {f"{m}.{ab}": torch.randn(spec.num_layers, *(spec.a_shape(m) if ab == "A" else spec.b_shape(m))) * 0.01
+               for m in spec.target_modules for ab in "AB"}
+    library.add("tasks", "my_task", weights, {"descriptions": ["my task"]})
+    engine = DemoEngine(None, library=str(tmp_path / "lib"))
+    assert engine.references[0][-1] == "library:my_task"
+    nearest = engine.nearest({k: v[None] for k, v in weights.items()})
+    assert nearest[0][0] == "library:my_task" and nearest[0][1] == pytest.approx(1.0, abs=1e-5)
+    assert isinstance(engine.generate(DESCRIPTION), Generated)
