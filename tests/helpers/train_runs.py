@@ -62,9 +62,10 @@ def hypernet_state(work: Path, run: str = "run") -> dict[str, torch.Tensor]:
     return safetensors.torch.load_file(str(work / run / "hypernet" / BUNDLE_WEIGHTS_FILE))
 
 
-def differing(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> dict[str, float]:
+def differing(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor], atol: float = 1e-6) -> dict[str, float]:
+    """{tensor: largest |a - b|} for the tensors further apart than atol (atol=0: bit for bit)."""
     assert a.keys() == b.keys()
-    return {k: float((a[k] - b[k]).abs().max()) for k in a if not torch.allclose(a[k], b[k], atol=1e-6, rtol=0)}
+    return {k: float((a[k] - b[k]).abs().max()) for k in a if not torch.allclose(a[k], b[k], atol=atol, rtol=0)}
 
 
 def csv_metrics(work: Path) -> list[dict]:
