@@ -119,15 +119,17 @@ class DemoEngine:
         names, refs = self.references
         if not names:
             return []
+        from t2l.lora.spec import delta_norms
+
         dot = norm_a = norm_b = 0.0
         for m in self.spec.target_modules:
             a, b = weights[f"{m}.A"], weights[f"{m}.B"]                 # [1, L, r, in], [1, L, out, r]
             ra, rb = refs[f"{m}.A"], refs[f"{m}.B"]                     # [T, L, ...]
             # <B1 A1, B2 A2>_F = sum((B1^T B2) * (A1 A2^T)): r x r products, never out x in
             cross = torch.einsum("xlor,tlos->xtlrs", b, rb) * torch.einsum("xlri,tlsi->xtlrs", a, ra)
-            dot = dot + cross.sum(dim=(-3, -2, -1))[0]
-            norm_a = norm_a + (delta_sq(a, b))[0]
-            norm_b = norm_b + delta_sq(ra, rb)
+            dot = dot + self.spec.scaling ** 2 * cross.sum(dim=(-3, -2, -1))[0]
+            norm_a = norm_a + delta_norms(weights, self.spec, m).pow(2).sum(dim=-1)[0]
+            norm_b = norm_b + delta_norms(refs, self.spec, m).pow(2).sum(dim=-1)
         cosine = dot / (norm_a.sqrt() * norm_b.sqrt()).clamp_min(1e-20)
         top = torch.argsort(cosine, descending=True)[:self.neighbours]
         return [(names[i], float(cosine[i])) for i in top]
@@ -189,11 +191,6 @@ class DemoEngine:
         adapter = {k: v[None] for k, v in generated.weights.items()} if generated is not None else None
         with torch.no_grad(), (apply_lora(self.model, adapter, self.spec) if adapter else nullcontext()):
             return [logprob for logprob, _ in score_choices(self.model, self.tokenizer, [text], [conts])[0]]
-
-
-def delta_sq(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """||B A||_F^2 summed over layers, per adapter: [n]."""
-    return ((b.transpose(-1, -2) @ b) * (a @ a.transpose(-1, -2))).sum(dim=(-3, -2, -1))
 
 
 def merge_references(*parts: tuple[list[str], dict[str, torch.Tensor]]) -> tuple[list[str], dict[str, torch.Tensor]]:
