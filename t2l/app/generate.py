@@ -8,6 +8,7 @@ batched, without base-model weights. Without checkpoint= the released bundle is 
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -17,13 +18,23 @@ from t2l.errors import T2LError
 from t2l.io import atomic_write_json, parse_json_line
 
 
+def read_text_file(path: Path, what: str) -> str:
+    """A user's text file as str; a binary or non-UTF-8 file is one T2LError naming it."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise T2LError(f"{what} {path} is not UTF-8 text ({err}); re-save it as UTF-8") from None
+    except OSError as err:
+        raise T2LError(f"cannot read {what} {path} ({err.strerror}); check the path and its permissions") from None
+
+
 def read_example_inputs(path: str | Path) -> list[str]:
     """One task's unlabeled example inputs from a JSONL file: lines {"input": "..."} or JSON strings."""
     path = Path(path).expanduser()
     if not path.is_file():
         raise T2LError(f"examples file {path} not found; give a JSONL file of lines {{\"input\": \"...\"}}")
     inputs = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, line in enumerate(read_text_file(path, "examples file").splitlines(), 1):
         if line.strip():
             row = parse_json_line(line, path, lineno)
             text = row.get("input") if isinstance(row, dict) else row
@@ -56,12 +67,16 @@ def descriptions_from_args(description, descriptions_file: str | None, required:
         path = Path(descriptions_file).expanduser()
         if not path.is_file():
             raise T2LError(f"descriptions_file {path} not found")
-        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for lineno, line in enumerate(read_text_file(path, "descriptions_file").splitlines(), 1):
             if not line.strip():
                 continue
             if path.suffix == ".jsonl":
                 row = parse_json_line(line, path, lineno)
-                texts.append(row["description"] if isinstance(row, dict) else str(row))
+                text = row.get("description") if isinstance(row, dict) else row
+                if not isinstance(text, str):
+                    raise T2LError(f"{path} line {lineno}: expected a JSON string or {{\"description\": \"...\"}}, "
+                                   f"got {json.dumps(row)[:80]}; fix that line")
+                texts.append(text)
             else:
                 texts.append(line)
     if not texts and required:

@@ -8,7 +8,9 @@
       .work/                     Lightning checkpoints of unfinished runs (resume after a kill)
 
 An adapter directory is written atomically first, the manifest entry (with the weights' sha256) is
-written atomically after it; so every manifest entry points at a complete adapter.
+written atomically after it; so every manifest entry points at a complete adapter. A task whose
+trained LoRA scored below the base model on validation is recorded under "kept_base" (with its
+scores) and stores no adapter: the base model is that task's best LoRA (keep_base_if_worse).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import time
 from pathlib import Path
 
 from t2l.errors import T2LError
-from t2l.io import atomic_write_json, read_json
+from t2l.io import atomic_write_json, read_json, recover_tree
 from t2l.lora.peft_io import ADAPTER_WEIGHTS_FILE, load_adapter_weights, save_adapter
 from t2l.lora.spec import LoRASpec
 
@@ -40,6 +42,7 @@ class Library:
         """root: the library directory; base: the BaseModelSpec its adapters are for; spec: their LoRASpec."""
         self.root, self.base, self.spec = Path(root).expanduser(), base, spec
         self.manifest_path = self.root / "manifest.json"
+        recover_tree(self.root)   # whatever a killed writer left: temp copies removed, a half-done replace undone
         self.manifest = self._read_manifest()
 
     def _read_manifest(self) -> dict:
@@ -53,6 +56,17 @@ class Library:
         for namespace in NAMESPACES:
             manifest["entries"].setdefault(namespace, {})
         return manifest
+
+    def kept_base(self, namespace: str = "tasks") -> dict[str, dict]:
+        """Tasks trained but not stored, because their LoRA scored below the base model on validation."""
+        self._check_namespace(namespace)
+        return dict(self.manifest.get("kept_base", {}).get(namespace, {}))
+
+    def record_kept_base(self, namespace: str, name: str, entry: dict) -> None:
+        self._check_namespace(namespace)
+        self.manifest.setdefault("kept_base", {}).setdefault(namespace, {})[name] = {"task": name, **entry,
+                                                                                     "recorded": time.time()}
+        atomic_write_json(self.manifest_path, self.manifest)
 
     def _check_namespace(self, namespace: str) -> None:
         if namespace not in NAMESPACES:
@@ -70,6 +84,9 @@ class Library:
         return dict(self.manifest["entries"][namespace])
 
     def has(self, namespace: str, name: str) -> bool:
+        """Trained already: an adapter on disk, or a recorded decision to keep the base model."""
+        if name in self.manifest.get("kept_base", {}).get(namespace, {}):
+            return True
         entry = self.manifest["entries"].get(namespace, {}).get(name)
         return bool(entry) and (self.root / entry["path"] / ADAPTER_WEIGHTS_FILE).is_file()
 
@@ -99,6 +116,7 @@ class Library:
 
     def remove(self, namespace: str, name: str) -> None:
         self.manifest["entries"][namespace].pop(name, None)
+        self.manifest.get("kept_base", {}).get(namespace, {}).pop(name, None)
         atomic_write_json(self.manifest_path, self.manifest)
         shutil.rmtree(self.adapter_dir(namespace, name), ignore_errors=True)
 

@@ -12,6 +12,7 @@ Only safetensors are read: an adapter that ships pickles only is refused, never 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -47,8 +48,34 @@ _UNSUPPORTED = {"use_dora": False, "rank_pattern": {}, "alpha_pattern": {}, "lay
                 "lora_bias": False, "target_parameters": None, "exclude_modules": None}
 
 
+def _peft_fields() -> set[str]:
+    """Every field the installed peft's LoraConfig has: an adapter_config.json key outside them is refused."""
+    import dataclasses
+
+    from peft import LoraConfig
+
+    return {f.name for f in dataclasses.fields(LoraConfig)}
+
+
+def _number(data: dict, key: str, default, kinds: tuple[type, ...]):
+    value = data.get(key, default)
+    if value is None and key == "lora_dropout":
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value):
+        raise T2LError(f"adapter config {key}={value!r} is not {'an integer' if kinds == (int,) else 'a finite number'}; "
+                       f"fix {ADAPTER_CONFIG_FILE} or re-save the adapter with peft")
+    return value
+
+
 def spec_from_peft_config(cfg, base) -> LoRASpec:
-    """LoRASpec of a peft LoraConfig (or its adapter_config.json dict) applied to `base`."""
+    """LoRASpec of a peft LoraConfig (or its adapter_config.json dict) applied to `base`.
+
+    Everything is checked before anything is allocated: unknown fields, types, and a rank no larger than
+    the smallest side of a target module (a bigger one is no low-rank adapter: a damaged or hostile file).
+    """
+    if not hasattr(cfg, "to_dict") and not isinstance(cfg, Mapping):
+        raise T2LError(f"adapter config is a JSON {type(cfg).__name__}, not an object; it is not a peft "
+                       f"{ADAPTER_CONFIG_FILE}")
     data = cfg.to_dict() if hasattr(cfg, "to_dict") else dict(cfg)
     peft_type = str(getattr(data.get("peft_type"), "value", data.get("peft_type") or "LORA"))
     if peft_type != "LORA":
@@ -58,6 +85,10 @@ def spec_from_peft_config(cfg, base) -> LoRASpec:
         if not (value is None or value == fine or (not value and not fine)):
             raise T2LError(f"adapter config sets {key}={data[key]!r}, which t2l cannot represent; "
                            f"retrain the adapter with {key}={fine!r}")
+    unknown = sorted(str(k) for k in set(data) - _peft_fields())
+    if unknown:
+        raise T2LError(f"adapter config has fields peft's LoraConfig does not know: {unknown[:5]}; delete them from "
+                       f"{ADAPTER_CONFIG_FILE} (or upgrade peft if a newer version wrote them)")
     targets = data.get("target_modules")
     if isinstance(targets, str):
         if targets not in base.modules:
@@ -66,9 +97,20 @@ def spec_from_peft_config(cfg, base) -> LoRASpec:
         targets = [targets]
     if not targets:
         raise T2LError("adapter config has no target_modules; it is not a LoRA adapter t2l can use")
-    return LoRASpec.for_base(base, target_modules=tuple(targets), rank=data.get("r", 8),
-                             alpha=data.get("lora_alpha", 8), use_rslora=bool(data.get("use_rslora", False)),
-                             dropout=float(data.get("lora_dropout") or 0.0))
+    if not isinstance(targets, (list, tuple)) or not all(isinstance(t, str) for t in targets):
+        raise T2LError(f"adapter target_modules must be a list of module names, got {targets!r}")
+    rank = _number(data, "r", 8, (int,))
+    targets = tuple(targets)
+    smallest = min(min(base.shape(m)) for m in targets)   # base.shape names the fix for an unknown module
+    if not 1 <= rank <= smallest:
+        raise T2LError(f"adapter config r={rank} is outside 1..{smallest} (the smallest side of its target modules "
+                       f"on '{base.name}'); the file is damaged or made for another model")
+    use_rslora = data.get("use_rslora") or False
+    if not isinstance(use_rslora, bool):
+        raise T2LError(f"adapter config use_rslora={use_rslora!r} must be true or false")
+    return LoRASpec.for_base(base, target_modules=targets, rank=rank,
+                             alpha=_number(data, "lora_alpha", 8, (int, float)), use_rslora=use_rslora,
+                             dropout=float(_number(data, "lora_dropout", 0.0, (int, float))))
 
 
 

@@ -50,6 +50,11 @@ class BaseModelSpec:
             raise T2LError(f"base_model '{cfg.get('name')}' has unknown keys {sorted(unknown)}; allowed: {sorted(known)}")
         return cls(**cfg)
 
+    def __post_init__(self):
+        if not isinstance(self.trust_remote_code, bool):   # 'false' / 'no' strings are truthy to transformers
+            raise T2LError(f"base_model.trust_remote_code must be true or false, got {self.trust_remote_code!r}; "
+                           "remote code runs only when it is set to true")
+
     def shape(self, module: str) -> tuple[int, int]:
         if module not in self.modules and self.model_type:
             from t2l.models.architectures import check_targets

@@ -36,6 +36,65 @@ def base_summary(base: BaseModelSpec) -> dict[str, Any]:
             "chat_template": base.chat_template}
 
 
+def check_encodable(text: Any, what: str) -> None:
+    """Text the encoder can read: a str that is valid Unicode (no lone surrogates, which is how Python hands
+    over undecodable bytes of a command line or file name); anything else is one T2LError."""
+    if not isinstance(text, str):
+        raise T2LError(f"{what} is a {type(text).__name__}, not text")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise T2LError(f"{what} holds bytes that are not valid UTF-8 (at character {err.start}); "
+                       "pass plain UTF-8 text") from None
+
+
+def check_bundle_config(config: Any, config_path: Path) -> None:
+    """The shape of t2l_config.json, before anything is built from it (a damaged or hostile file is refused)."""
+    fix = "the bundle is corrupt or not a t2l bundle; re-export it (T2L.save_pretrained / train.py)"
+    if not isinstance(config, dict):
+        raise T2LError(f"{config_path} is a JSON {type(config).__name__}, not an object; {fix}")
+    for key in ("hypernet", "base_model", "encoder"):
+        if not isinstance(config.get(key), dict):
+            raise T2LError(f"{config_path} has no '{key}' object; {fix}")
+    if not isinstance(config.get("training") or {}, dict):
+        raise T2LError(f"{config_path}: 'training' must be an object; {fix}")
+    trust = config["encoder"].get("trust_remote_code", False)
+    if not isinstance(trust, bool):   # a string "false" would be truthy: remote code must be asked for with true
+        raise T2LError(f"{config_path}: encoder.trust_remote_code must be true or false, got {trust!r}; {fix}")
+
+
+def _weights_header(weights_path: Path) -> dict[str, tuple[int, ...]]:
+    """{name: shape} from a safetensors header, reading no tensor data."""
+    from safetensors import SafetensorError, safe_open
+
+    try:
+        with safe_open(str(weights_path), framework="pt", device="cpu") as handle:
+            return {key: tuple(handle.get_slice(key).get_shape()) for key in handle.keys()}
+    except (SafetensorError, OSError, ValueError) as err:
+        raise T2LError(f"corrupt bundle weights {weights_path} ({err}); re-export the bundle") from None
+
+
+def checked_hypernet(config: dict, weights_path: Path) -> HyperNet:
+    """The HyperNet `config` describes, built only once its parameter shapes (computed on the meta device:
+    no memory) equal the weight file's: a config asking for absurd sizes is refused before any allocation."""
+    try:
+        with torch.device("meta"):
+            shell = HyperNet.from_config(config)
+    except T2LError as err:
+        raise T2LError(f"bundle {weights_path.parent} has an invalid hypernet config: {err}") from None
+    except (TypeError, ValueError, KeyError, AttributeError, RuntimeError, OverflowError) as err:
+        raise T2LError(f"bundle {weights_path.parent} has an invalid hypernet config ({type(err).__name__}: "
+                       f"{str(err).splitlines()[0] if str(err) else ''}); re-export the bundle") from None
+    want = {k: tuple(v.shape) for k, v in shell.state_dict().items()}
+    have = _weights_header(weights_path)
+    if want != have:
+        differ = sorted(set(want) ^ set(have)) or sorted(k for k in want if want[k] != have[k])
+        name = differ[0]
+        raise T2LError(f"bundle {weights_path.parent} weights do not match its config ({name}: config "
+                       f"{want.get(name)}, file {have.get(name)}); re-export the bundle")
+    return HyperNet.from_config(config)
+
+
 class T2L:
     """A trained hypernetwork with its encoder: descriptions in, LoRA adapters out."""
 
@@ -87,6 +146,7 @@ class T2L:
             raise T2LError(f"{path} is not a hypernet bundle (needs {BUNDLE_CONFIG_FILE} and {BUNDLE_WEIGHTS_FILE}); "
                            "point checkpoint= at a directory written by T2L.save_pretrained / train.py")
         config = read_json(config_path, "the bundle is corrupt; re-export it")
+        check_bundle_config(config, config_path)
         if config.get("format_version") != FORMAT_VERSION:
             raise T2LError(f"bundle {path} has format_version {config.get('format_version')}, this t2l reads "
                            f"{FORMAT_VERSION}; re-export it with this version")
@@ -95,7 +155,7 @@ class T2L:
                 if config["base_model"].get(field) != getattr(base, field):
                     raise T2LError(f"bundle {path} was trained for base_model.{field}={config['base_model'].get(field)!r}"
                                    f", not {getattr(base, field)!r}; use a bundle for this base model")
-        hypernet = HyperNet.from_config(config["hypernet"])
+        hypernet = checked_hypernet(config["hypernet"], weights_path)
         if lora is not None:
             lora.check_compatible(hypernet.spec, what=f"bundle {path}")
         try:
@@ -124,6 +184,13 @@ class T2L:
         from t2l.models.conditioning import combine, encode_examples
         from t2l.models.encoder import autocast
 
+        if isinstance(descriptions, str):
+            raise T2LError("T2L.generate takes a list of descriptions; wrap a single one: generate([text])")
+        for i, text in enumerate(descriptions or []):
+            check_encodable(text, f"description {i}")
+        for i, inputs in enumerate(examples or []):
+            for text in ([] if isinstance(inputs, str) else inputs):
+                check_encodable(text, f"an example input of set {i}")
         if descriptions is not None and examples is not None and len(descriptions) != len(examples):
             raise T2LError(f"{len(descriptions)} descriptions but {len(examples)} example sets; give one of each per task")
         n = len(descriptions) if descriptions is not None else len(examples) if examples is not None else 0

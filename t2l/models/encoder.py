@@ -67,8 +67,11 @@ class TaskEncoder:
         self.normalize = bool(normalize)
         self.cache_size = int(cache_size)
         self.batch_size = int(batch_size)
-        # Custom modelling code from the hub runs only when the config asks for it explicitly.
-        kwargs = {"trust_remote_code": True} if trust_remote_code else {}
+        # Custom modelling code from the hub runs only when the config asks for it explicitly (the bool true:
+        # a string such as 'false' from an untyped override or file would otherwise be truthy).
+        if not isinstance(trust_remote_code, bool):
+            raise T2LError(f"encoder.trust_remote_code must be true or false, got {trust_remote_code!r}")
+        kwargs = {"trust_remote_code": True} if trust_remote_code is True else {}
         local = resolve(path)
         if kind not in KINDS:
             raise T2LError(f"encoder.kind '{kind}' is unknown; choose one of {list(KINDS)}")

@@ -43,11 +43,24 @@ def card_hashes(directory: Path) -> dict[str, str]:
     if not card.is_file():
         raise T2LError(f"release {directory} has no {CARD_FILE} (model card with file hashes); restore it with "
                        f"`git checkout -- {directory}` or retrain: make demo TRAIN=1")
-    found = FRONT_MATTER.match(card.read_text(encoding="utf-8"))
+    found = FRONT_MATTER.match(_card_text(card))
     files = re.search(r"^files:\n((?:  \S+: [0-9a-f]{64}\n?)+)", found.group(1) + "\n", re.MULTILINE) if found else None
     if not files:
         raise T2LError(f"{card} has no `files:` list of sha256 hashes in its front matter; regenerate the card")
-    return dict(line.strip().split(": ", 1) for line in files.group(1).strip().splitlines())
+    hashes = dict(line.strip().split(": ", 1) for line in files.group(1).strip().splitlines())
+    root = Path(directory).resolve()
+    for rel in hashes:   # a card may only vouch for files inside its release
+        if Path(rel).is_absolute() or not (root / rel).resolve().is_relative_to(root):
+            raise T2LError(f"{card} lists {rel!r}, a path outside the release; regenerate the card")
+    return hashes
+
+
+def _card_text(card: Path) -> str:
+    try:
+        return card.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise T2LError(f"model card {card} is not UTF-8 text (damaged); restore it with "
+                       f"`git checkout -- {card.parent}` or regenerate it") from None
 
 
 def verify_release(directory: Path | str) -> None:
@@ -78,4 +91,4 @@ def front_matter(directory: Path, fields: dict[str, str]) -> str:
 def release_of(bundle_dir: Path | str) -> Path | None:
     """The release directory a bundle belongs to (its parent holds a card), or None."""
     parent = Path(bundle_dir).expanduser().resolve().parent
-    return parent if (parent / CARD_FILE).is_file() and FRONT_MATTER.match((parent / CARD_FILE).read_text()) else None
+    return parent if (parent / CARD_FILE).is_file() and FRONT_MATTER.match(_card_text(parent / CARD_FILE)) else None

@@ -62,6 +62,34 @@ class LengthGroupedBatches(torch.utils.data.Sampler):
         return len(self.batches())
 
 
+class StepIndexedEpochs(torch.utils.data.Sampler):
+    """An epoch-based batch sampler (LengthGroupedBatches) as an endless stream indexed by step.
+
+    Batch k is batch k mod n of epoch k // n (n batches per epoch), so a run resumed at step k (set
+    `start_step`) sees exactly the batches an uninterrupted run would have: Lightning restarts an
+    interrupted epoch's iteration from its start, which a plain epoch sampler would replay.
+    """
+
+    def __init__(self, epochs: LengthGroupedBatches):
+        self.epochs, self.start_step = epochs, 0
+        self.per_epoch = len(epochs)   # the same every epoch: chunk sizes do not depend on the shuffle
+        self._cached: tuple[int, list[list[int]]] | None = None
+
+    def batch(self, step: int) -> list[int]:
+        n = self.per_epoch
+        epoch = step // n
+        if self._cached is None or self._cached[0] != epoch:
+            self.epochs.set_epoch(epoch)
+            self._cached = (epoch, self.epochs.batches())
+        return self._cached[1][step % n]
+
+    def __iter__(self) -> Iterator[list[int]]:
+        step = self.start_step
+        while True:
+            yield self.batch(step)
+            step += 1
+
+
 class TaskBalancedBatches(torch.utils.data.Sampler):
     """T tasks x S samples per batch (the T2L-SFT recipe), as an endless stream indexed by step.
 

@@ -10,6 +10,7 @@ own defaults, so a prompt reads as the task's authors wrote it.
 from __future__ import annotations
 
 import logging
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,7 +35,11 @@ def task_path(root: Path, name: str) -> Path:
 def _index_cached(root: str) -> dict[str, dict]:
     index_file = Path(root) / "index.json"
     if index_file.is_file():
-        return read_json(index_file, "re-run `t2l assets`")
+        index = read_json(index_file, "re-run `t2l assets`")
+        if not isinstance(index, dict) or not all(isinstance(k, str) and isinstance(v, dict) for k, v in index.items()):
+            raise T2LError(f"{index_file} is not a BIG-bench index (an object of task name -> entry); "
+                           "delete it and re-run `t2l assets`")
+        return index
     # A directory without an index (e.g. a hand-made fixture): list the files, parse lazily.
     tasks_dir = Path(root) / "benchmark_tasks"
     return {":".join(p.parent.relative_to(tasks_dir).parts): {"path": str(p.relative_to(tasks_dir))}
@@ -64,12 +69,21 @@ def _metric(task: dict, n_mc: int, n_gen: int) -> str | None:
     return None
 
 
+def _score(value) -> float | None:
+    """A target score as a finite float; None for anything else (a string, null, NaN: the example is unusable)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
 def _mc_example(raw: dict) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
     scores = raw.get("target_scores")
     if not isinstance(scores, dict) or len(scores) < 2:
         return None
     choices = tuple(str(c) for c in scores)
-    values = [float(v) for v in scores.values()]
+    values = [_score(v) for v in scores.values()]
+    if None in values:
+        return None
     best = max(values)
     if best <= 0:
         return None
@@ -82,18 +96,33 @@ def _gen_targets(raw: dict) -> tuple[str, ...]:
     return tuple(str(t) for t in targets if isinstance(t, (str, int, float)) and str(t).strip())
 
 
+def _prompt_field(task: dict, key: str, default: str, path: Path) -> str:
+    value = task.get(key, default)
+    if not isinstance(value, str):
+        raise T2LError(f"{path}: '{key}' must be a string, got {type(value).__name__}; fix the field or delete it "
+                       f"(BIG-bench's default is {default!r})")
+    return value
+
+
 def load_bigbench_task(name: str, root: str | Path, max_input_chars: int = 4000) -> RawTask:
     root = Path(root)
     path = task_path(root, name)
     if not path.is_file():
         raise T2LError(f"BIG-bench task '{name}' not found at {path}")
     task = _read_json(path)
-    examples_raw = [e for e in task.get("examples") or [] if isinstance(e, dict)]
+    if not isinstance(task, dict):
+        raise T2LError(f"{path} is not a BIG-bench task: expected a JSON object with an 'examples' list, got "
+                       f"{type(task).__name__}; fix the file or re-run `t2l assets`")
+    examples = task.get("examples")
+    examples_raw = [e for e in examples if isinstance(e, dict)] if isinstance(examples, list) else []
     if not examples_raw:
         subtasks = sorted(n for n in bigbench_index(root) if n.startswith(name + ":"))
         hint = f"use one of its subtasks: {', '.join(subtasks)}" if subtasks else f"exclude it with data.exclude=[{name}]"
         raise T2LError(f"BIG-bench task '{name}' has no examples of its own; {hint}")
 
+    if not isinstance(task.get("preferred_score", ""), str):
+        raise T2LError(f"{path}: 'preferred_score' must be a string such as 'multiple_choice_grade', got "
+                       f"{type(task['preferred_score']).__name__}; fix the field or delete it")
     mc_parts = [_mc_example(e) for e in examples_raw]
     gen_parts = [_gen_targets(e) for e in examples_raw]
     metric = _metric(task, sum(p is not None for p in mc_parts), sum(bool(t) for t in gen_parts))
@@ -101,10 +130,10 @@ def load_bigbench_task(name: str, root: str | Path, max_input_chars: int = 4000)
         raise T2LError(f"BIG-bench task '{name}' has no usable examples (no target or target_scores); "
                        f"exclude it with data.exclude=[{name}]")
 
-    prefix = task.get("task_prefix", "")
-    input_prefix = task.get("example_input_prefix", DEFAULT_INPUT_PREFIX)
-    output_prefix = task.get("example_output_prefix", DEFAULT_OUTPUT_PREFIX)
-    choice_prefix = task.get("choice_prefix", DEFAULT_CHOICE_PREFIX)
+    prefix, input_prefix, output_prefix, choice_prefix = (
+        _prompt_field(task, key, default, path) for key, default in (
+            ("task_prefix", ""), ("example_input_prefix", DEFAULT_INPUT_PREFIX),
+            ("example_output_prefix", DEFAULT_OUTPUT_PREFIX), ("choice_prefix", DEFAULT_CHOICE_PREFIX)))
     append_choices = task.get("append_choices_to_input", True)
 
     examples, too_long, unusable = [], 0, 0
@@ -135,7 +164,7 @@ def load_bigbench_task(name: str, root: str | Path, max_input_chars: int = 4000)
     instruction = " ".join(str(prefix).split())
     if 20 <= len(instruction) <= 400 and instruction.lower() != description.lower():
         descriptions.append(instruction)
-    keywords = task.get("keywords") or []
+    keywords = task.get("keywords") if isinstance(task.get("keywords"), list) else []
     return RawTask(
         name=name, source="bigbench", descriptions=descriptions, metric=metric, examples=examples,
         meta={"path": str(path), "keywords": keywords, "task_prefix": str(prefix), "skipped_too_long": too_long,

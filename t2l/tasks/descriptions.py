@@ -49,7 +49,12 @@ class DescriptionBank:
         directory = Path(directory).expanduser() if directory else None
         for path in sorted(directory.glob("*.jsonl")) if directory and directory.is_dir() else []:
             bank.files.append(path)
-            for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError as err:
+                raise T2LError(f"description bank {path} is not UTF-8 text ({err}); re-save it as UTF-8 JSONL "
+                               "(one {\"task\": ..., \"descriptions\": [...]} object per line)") from None
+            for lineno, line in enumerate(text.splitlines(), 1):
                 if line.strip():
                     bank._add(parse_json_line(line, path, lineno), path, lineno)
         return bank

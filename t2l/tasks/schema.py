@@ -114,7 +114,23 @@ def split_examples(task: str, examples: list[Example], seed: int = 0,
     return {"test": picked[:n_test], "validation": picked[n_test:n_test + n_val], "train": picked[n_test + n_val:]}
 
 
+def _check_unicode(raw: RawTask) -> None:
+    """Every text of a task must be valid Unicode: a JSON escape of a lone surrogate (\\udcff) parses, but
+    no tokenizer, hash or file can take it. Refused here, naming the task, its file and the example."""
+    examples = raw.examples + [ex for part in (raw.presplit or {}).values() for ex in part]
+    texts = [("a description", d) for d in raw.descriptions]
+    texts += [(f"example {i + 1}", t) for i, ex in enumerate(examples) for t in (ex.input, *ex.targets, *(ex.choices or ()))]
+    for where, text in texts:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            source = raw.meta.get("path", raw.source)
+            raise T2LError(f"task '{raw.name}' ({source}): {where} holds text that is not valid Unicode (a lone "
+                           f"surrogate such as \\udcff, from a damaged file); fix or delete it") from None
+
+
 def split_task(raw: RawTask, seed: int = 0, fractions: dict[str, float] | None = None) -> Task:
+    _check_unicode(raw)
     if raw.presplit is not None:
         parts = {name: list(raw.presplit.get(name, [])) for name in SPLITS}
         if not parts["test"]:

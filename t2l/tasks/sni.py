@@ -60,6 +60,14 @@ def _read_json(path: Path):
 
 # --------------------------------------------------------------------------- natural-instructions
 
+def _list_field(data: dict, key: str, path: Path) -> list:
+    """An optional list field of a task file (metadata): absent is empty, anything but a list is refused."""
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise T2LError(f"{path}: '{key}' must be a list, got {type(value).__name__}; fix the field or delete it")
+    return list(value)
+
+
 def load_sni_task_file(path) -> RawTask:
     """Read one natural-instructions task JSON (`Definition`, `Positive Examples`, `Instances`, ...)."""
     path = Path(path)
@@ -75,6 +83,9 @@ def load_sni_task_file(path) -> RawTask:
     definition = data.get("Definition", [])
     if isinstance(definition, str):  # some forks store a single string rather than a list
         definition = [definition]
+    if not isinstance(definition, list):
+        raise T2LError(f"{path}: 'Definition' must be a list of strings (or one string), got "
+                       f"{type(definition).__name__}; fix the field")
     descriptions = _distinct(d.strip() for d in definition if isinstance(d, str) and d.strip())
 
     examples, skipped = [], 0
@@ -92,16 +103,16 @@ def load_sni_task_file(path) -> RawTask:
                        f"add instances with a non-empty output or exclude task '{name}'")
 
     positives = [{"input": ex.get("input", ""), "output": ex.get("output", "")}
-                 for ex in data.get("Positive Examples", []) if isinstance(ex, dict)]
+                 for ex in _list_field(data, "Positive Examples", path) if isinstance(ex, dict)]
     meta = {
         "path": str(path),
         "format": "natural-instructions",
-        "categories": list(data.get("Categories", [])),
-        "domains": list(data.get("Domains", [])),
-        "input_language": list(data.get("Input_language", [])),
-        "output_language": list(data.get("Output_language", [])),
-        "instruction_language": list(data.get("Instruction_language", [])),
-        "source_datasets": list(data.get("Source", [])),
+        "categories": _list_field(data, "Categories", path),
+        "domains": _list_field(data, "Domains", path),
+        "input_language": _list_field(data, "Input_language", path),
+        "output_language": _list_field(data, "Output_language", path),
+        "instruction_language": _list_field(data, "Instruction_language", path),
+        "source_datasets": _list_field(data, "Source", path),
         "positive_examples": positives,
         "skipped": skipped,
     }

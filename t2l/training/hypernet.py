@@ -19,7 +19,7 @@ import json
 import logging
 import resource
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from t2l.models.hypernet import HyperNet
 from t2l.tasks.batching import TaskBalancedBatches, task_batch
 from t2l.tasks.schema import Task
 from t2l.training.distributed import check_divides
+from t2l.training.guard import FaultPolicy
 from t2l.training.hypernet_modules import T2LReconModule, T2LSFTModule, TaskExampleIndex
 from t2l.training.pool import PoolOptions, TrainingPool, cached_example_embeddings
 from t2l.training.trainer import (
@@ -79,6 +80,11 @@ class T2LTrainSettings:
     val_examples: int = 16
     ckpt_every: int = 10
     seed: int = 0
+    guard: FaultPolicy = field(default_factory=FaultPolicy)   # numerical faults (t2l.training.guard)
+
+    def __post_init__(self):
+        if isinstance(self.guard, dict):
+            self.guard = FaultPolicy(**self.guard)
 
 
 @dataclass
@@ -212,7 +218,7 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool
                                              limit=settings.val_examples, progress=False),
                   lr=settings.lr, head_lr=settings.head_lr, weight_decay=settings.weight_decay, warmup_steps=warmup_steps(settings),
                   seed=settings.seed, compile_hypernet=settings.compile_hypernet, condition=settings.condition, condition_examples=settings.condition_examples,
-                  example_embeddings=example_embeddings(encoder, encoder_config, pool, settings))
+                  example_embeddings=example_embeddings(encoder, encoder_config, pool, settings), faults=settings.guard)
     if settings.objective == "sft":
         features = pool.features
         sampler = TaskBalancedBatches(pool.sizes(), settings.tasks_per_batch,
@@ -245,6 +251,7 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool
         summary = {"objective": settings.objective, "steps": step, "tasks": list(pool.names),
                    "pool": {"seconds": pool.seconds, "cache": pool.cache},
                    "val_tasks": [t.name for t in val_tasks], "settings": asdict(settings), "history": history.history,
+                   "skipped_steps": module.guard.skipped,
                    "seconds": round(time.perf_counter() - start, 1),
                    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
         bundle = T2L(copy.deepcopy(hypernet).cpu(), base_summary(base_spec), encoder_config, summary)

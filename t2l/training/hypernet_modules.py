@@ -69,8 +69,8 @@ class HyperModule(TrainingModule):
                  eval_settings: EvalSettings | None = None, lr: float = 1e-3, weight_decay: float = 0.0,
                  warmup_steps: int = 0, seed: int = 0, head_lr: float | None = None, condition: str = "description",
                  example_embeddings: list[torch.Tensor] | None = None, condition_examples: int = 8,
-                 compile_hypernet: bool = False):
-        super().__init__(lr, weight_decay, warmup_steps, seed)
+                 compile_hypernet: bool = False, faults=None):
+        super().__init__(lr, weight_decay, warmup_steps, seed, faults)
         self.compile_hypernet = compile_hypernet
         self.condition, self.condition_examples = check_condition(condition), condition_examples
         self.example_embeddings = example_embeddings   # per task: [pool, dim] embeddings of train inputs
@@ -206,7 +206,6 @@ class T2LSFTModule(HyperModule):
         loss = ce + self.l2_weight * l2
         if self.mismatch_weight > 0 and len(batch["task_ids"]) > 1:
             loss = loss + self.mismatch_weight * self.mismatch(weights, batch, ce)
-        self.check_finite(loss)
         self.log_dict({"train_loss": ce, "l2": l2}, prog_bar=True, batch_size=batch["input_ids"].shape[0])
         if self.stats_every and self.global_step % self.stats_every == 0:
             # Straight to the loggers (rank 0 only, as Lightning's loggers are): self.log would repeat these
@@ -214,7 +213,7 @@ class T2LSFTModule(HyperModule):
             stats = {k: float(v) for k, v in adapter_statistics(weights, self.spec).items()}
             for logger in self.loggers:
                 logger.log_metrics(stats, step=self.global_step)
-        return loss
+        return self.guarded(loss, weights)
 
 
 class T2LReconModule(HyperModule):
@@ -260,9 +259,8 @@ class T2LReconModule(HyperModule):
         share = slice(rank * len(task_ids) // size, (rank + 1) * len(task_ids) // size)
         # Equal shares of equal-sized targets: DDP's gradient average is the global batch's mean.
         loss = self.recon_loss(task_ids[share], embeddings[share])
-        self.check_finite(loss)
         self.log("train_l1", loss, prog_bar=True, batch_size=len(task_ids))
-        return loss
+        return self.guarded(loss)
 
     def validation_step(self, batch, batch_idx):
         if not self.validates():

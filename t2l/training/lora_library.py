@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -23,11 +23,12 @@ from t2l.eval.scoring import EvalSettings, evaluate_task
 from t2l.lora.library import Library
 from t2l.lora.peft_io import peft_state_to_weights, to_peft_config
 from t2l.lora.spec import LoRASpec
-from t2l.tasks.batching import LengthGroupedBatches, pad_batch, padding_waste
+from t2l.tasks.batching import LengthGroupedBatches, StepIndexedEpochs, pad_batch, padding_waste
 from t2l.tasks.prompts import sft_features
 from t2l.tasks.schema import Task
+from t2l.training.guard import FaultPolicy
 from t2l.training.modules import TaskLoRAModule
-from t2l.training.trainer import make_trainer, readable_checkpoint, stable_seed
+from t2l.training.trainer import checkpoint_step, make_trainer, readable_checkpoint, stable_seed
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,12 @@ class LoRATrainBudget:
     patience: int = 2            # validations without improvement before stopping
     max_train_examples: int | None = None  # per task
     seed: int = 0
+    keep_base_if_worse: bool = True  # library tasks: a LoRA scoring below the base on validation is not stored
+    guard: FaultPolicy = field(default_factory=FaultPolicy)   # numerical faults (t2l.training.guard)
+
+    def __post_init__(self):
+        if isinstance(self.guard, dict):
+            self.guard = FaultPolicy(**self.guard)
 
 
 def _val_score(model, tokenizer, tasks: list[Task], settings: EvalSettings) -> float:
@@ -73,11 +80,12 @@ def train_lora(model, tokenizer, spec: LoRASpec, model_id: str, train_tasks: lis
         if not features:
             raise ValueError(f"no training examples for {run_name}")
         lengths = [len(f["input_ids"]) for f in features]
-        sampler = LengthGroupedBatches(lengths, budget.batch_size, seed=budget.seed)
+        epochs = LengthGroupedBatches(lengths, budget.batch_size, seed=budget.seed)
+        sampler = StepIndexedEpochs(epochs)
         loader = DataLoader(features, batch_sampler=sampler, collate_fn=partial(pad_batch, pad_id=tokenizer.pad_token_id))
         settings = EvalSettings(chat=chat, split="validation", limit=budget.val_examples, progress=False)
         module = TaskLoRAModule(peft_model, tokenizer, val_tasks, settings, budget.lr, budget.weight_decay,
-                                budget.warmup_steps)
+                                budget.warmup_steps, seed=stable_seed(budget.seed, run_name), faults=budget.guard)
         before = _val_score(peft_model, tokenizer, val_tasks, settings)  # B starts at zero: the base model
         ckpt_dir = work_dir / "ckpt"
         best = ModelCheckpoint(dirpath=ckpt_dir, filename="best", monitor="val_acc", mode="max", save_top_k=1,
@@ -88,7 +96,9 @@ def train_lora(model, tokenizer, spec: LoRASpec, model_id: str, train_tasks: lis
         last = ckpt_dir / "last.ckpt"
         resume = str(last) if readable_checkpoint(last) else None
         if resume:
-            log.info("resuming %s from %s", run_name, last)
+            # Batches and dropout masks are indexed by the step: the resumed run replays them exactly.
+            sampler.start_step = checkpoint_step(last)
+            log.info("resuming %s from %s (step %d)", run_name, last, sampler.start_step)
         # Validation is one step that scores every validation task (TaskLoRAModule.validation_step).
         trainer.fit(module, loader, DataLoader([0], batch_size=1), ckpt_path=resume, weights_only=True)
         if best.best_model_path and Path(best.best_model_path).is_file():
@@ -103,7 +113,8 @@ def train_lora(model, tokenizer, spec: LoRASpec, model_id: str, train_tasks: lis
             "train_loss": float(trainer.callback_metrics.get("train_loss", float("nan"))),
             "val_before": before, "val_after": after, "val_gain": after - before,
             "val_examples_per_task": budget.val_examples, "train_examples": len(features),
-            "padding_waste": round(padding_waste(lengths, sampler.batches()), 4),
+            "padding_waste": round(padding_waste(lengths, epochs.batches()), 4),
+            "skipped_steps": module.guard.skipped,
             "seconds": round(time.perf_counter() - start, 1), "budget": asdict(budget),
         }
         return {k: v.detach().clone() for k, v in weights.items()}, stats
@@ -126,11 +137,17 @@ def train_library(library: Library, names: list[str], load_task: Callable[[str],
         work = library.work_dir(namespace, name)
         weights, stats = train_lora(model, tokenizer, library.spec, library.base.model_id, [task], [task], budget,
                                            work, chat, make_logger(name) if make_logger else None, trainer_kwargs, name)
-        library.add(namespace, name, weights, {**stats, "descriptions": task.descriptions, "source": task.source})
+        entry = {**stats, "descriptions": task.descriptions, "source": task.source}
+        hurts = budget.keep_base_if_worse and stats["val_after"] < stats["val_before"]
+        if hurts:   # an adapter that hurts on validation is no use as a library entry or a target
+            library.record_kept_base(namespace, name, entry)
+        else:
+            library.add(namespace, name, weights, entry)
         shutil.rmtree(work, ignore_errors=True)
         done_times.append(stats["seconds"])
-        log.info("[%d/%d] %s: val %.3f -> %.3f (%+.3f) in %d steps, %.0f s", i, len(names), name,
-                 stats["val_before"], stats["val_after"], stats["val_gain"], stats["steps"], stats["seconds"])
+        log.info("[%d/%d] %s: val %.3f -> %.3f (%+.3f) in %d steps, %.0f s%s", i, len(names), name,
+                 stats["val_before"], stats["val_after"], stats["val_gain"], stats["steps"], stats["seconds"],
+                 "; worse than the base model: no adapter stored (keep_base_if_worse)" if hurts else "")
     return library
 
 

@@ -1,8 +1,9 @@
 """LightningModules - glue between Lightning and the plain-torch pieces, nothing more.
 
 `TrainingModule` holds what every module here shares: AdamW with a linear warmup (optionally a
-second learning rate for a named parameter group), the non-finite-loss guard, and per-step seeding
-(randomness that depends on the global step only, so a resumed run replays it exactly).
+second learning rate for a named parameter group), the numerical-fault guard (t2l.training.guard:
+faulty steps skipped, saturation stops the run), and per-step seeding (randomness that depends on the
+global step only, so a resumed run replays it exactly).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import torch
 
 from t2l.eval.scoring import EvalSettings, evaluate_task
 from t2l.tasks.schema import Task
+from t2l.training.distributed import all_sum, world
+from t2l.training.guard import FaultPolicy, NumericalGuard
 from t2l.training.losses import answer_loss
 from t2l.training.trainer import step_seed
 
@@ -22,11 +25,15 @@ class TrainingModule(pl.LightningModule):
     lr / weight_decay / warmup_steps: AdamW with the rate ramping linearly over warmup_steps.
     seed: when not None, torch's RNG is seeded from (seed, global step) before every training step
     (dropout masks then depend on the step only).
+    faults: the FaultPolicy; training_step returns `self.guarded(loss, generated)`.
     """
 
-    def __init__(self, lr: float, weight_decay: float = 0.0, warmup_steps: int = 0, seed: int | None = None):
+    def __init__(self, lr: float, weight_decay: float = 0.0, warmup_steps: int = 0, seed: int | None = None,
+                 faults: FaultPolicy | None = None):
         super().__init__()
         self.lr, self.weight_decay, self.warmup_steps, self.seed = lr, weight_decay, warmup_steps, seed
+        self.guard = NumericalGuard(faults)
+        self._faulty_step = False
 
     def parameter_groups(self) -> list[dict]:
         """[{"params": [...], "lr": ...}, ...]; the default is one group of every trainable parameter."""
@@ -42,10 +49,42 @@ class TrainingModule(pl.LightningModule):
         if self.seed is not None:
             torch.manual_seed(step_seed(self.seed, self.global_step))
 
-    def check_finite(self, loss: torch.Tensor) -> None:
-        if not torch.isfinite(loss):
-            raise FloatingPointError(f"non-finite training loss {loss.item()} at step {self.global_step}; lower the "
-                                     "learning rate or check the data (the last good checkpoint is kept)")
+    def trainable(self) -> list[tuple[str, torch.nn.Parameter]]:
+        return [(n, p) for n, p in self.named_parameters() if p.requires_grad]
+
+    def guarded(self, loss: torch.Tensor, generated: dict[str, torch.Tensor] | None = None) -> torch.Tensor:
+        """The loss to backpropagate: `loss`, or for a faulty step a zero that touches every trainable weight
+        (every rank still runs backward, as DDP needs), with the step marked to be skipped."""
+        reason = self.guard.loss_fault(loss) or (self.guard.weights_fault(generated) if generated else None)
+        self._faulty_step = reason
+        if not reason:
+            return loss
+        return sum((p * 0).sum() for _, p in self.trainable())
+
+    def on_before_optimizer_step(self, optimizer):
+        params = [p for group in optimizer.param_groups for p in group["params"]]
+        reason = self._faulty_step or (None if self.guard.grads_finite(params) else "non-finite gradients")
+        self._faulty_step = False
+        if world()[1] > 1:   # every rank skips, or none does: the weights must stay the same everywhere
+            faulty = all_sum(torch.tensor(float(bool(reason)), device=self.device)) > 0
+            reason = reason or ("a fault on another rank" if faulty else None)
+        if reason:
+            for p in params:
+                p.grad = None   # AdamW leaves a parameter without a gradient untouched: the step is a no-op
+            self.log("skipped_steps", float(len(self.guard.skipped) + 1), batch_size=1)
+            self.guard.skip(self.global_step, reason)
+        else:
+            self.guard.healthy()
+
+    def optimizer_step(self, epoch, batch_idx, optimizer, optimizer_closure=None):
+        super().optimizer_step(epoch, batch_idx, optimizer, optimizer_closure)
+        self.guard.check_parameters(self.trainable(), self.global_step)
+
+    def on_save_checkpoint(self, checkpoint):
+        checkpoint["t2l_guard"] = self.guard.state_dict()
+
+    def on_load_checkpoint(self, checkpoint):
+        self.guard.load_state_dict(checkpoint.get("t2l_guard", {}))
 
 
 class TaskLoRAModule(TrainingModule):
@@ -57,8 +96,9 @@ class TaskLoRAModule(TrainingModule):
     """
 
     def __init__(self, model, tokenizer, val_tasks: list[Task], eval_settings: EvalSettings, lr: float,
-                 weight_decay: float = 0.0, warmup_steps: int = 0):
-        super().__init__(lr, weight_decay, warmup_steps)
+                 weight_decay: float = 0.0, warmup_steps: int = 0, seed: int | None = None,
+                 faults: FaultPolicy | None = None):
+        super().__init__(lr, weight_decay, warmup_steps, seed, faults)
         self.model = model
         self.tokenizer = tokenizer
         self.val_tasks = val_tasks
@@ -67,9 +107,8 @@ class TaskLoRAModule(TrainingModule):
 
     def training_step(self, batch, batch_idx):
         loss = answer_loss(self.model, batch)
-        self.check_finite(loss)
         self.log("train_loss", loss, prog_bar=True, on_step=True, batch_size=batch["input_ids"].shape[0])
-        return loss
+        return self.guarded(loss)
 
     def validation_step(self, batch, batch_idx):
         scores = [evaluate_task(self.model, self.tokenizer, task, self.eval_settings)[0]["accuracy"]
@@ -77,4 +116,5 @@ class TaskLoRAModule(TrainingModule):
         self.log("val_acc", sum(scores) / len(scores), prog_bar=True, batch_size=1)
 
     def on_save_checkpoint(self, checkpoint):
+        super().on_save_checkpoint(checkpoint)
         checkpoint["state_dict"] = {k: v for k, v in checkpoint["state_dict"].items() if "lora_" in k}

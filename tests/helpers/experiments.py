@@ -14,6 +14,7 @@ TINY = [
     # per-task / multi-task LoRA budget
     "library.budget.max_steps=2", "library.budget.val_every=2", "library.budget.val_examples=2",
     "library.budget.batch_size=2", "library.budget.max_length=64", "library.budget.warmup_steps=1",
+    "library.budget.keep_base_if_worse=false",   # tiny random LoRAs rarely beat the base; keep them for the rows
     "library.multitask.val_tasks=1",
     # hypernetwork budget and size
     "objective.max_steps=2", "objective.val_every=2", "objective.val_tasks=1", "objective.val_examples=2",

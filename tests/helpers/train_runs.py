@@ -23,7 +23,9 @@ SFT_BUDGET = ["objective.max_length=64", "objective.tasks_per_batch=2", "objecti
               "objective.warmup_steps=3"]
 LIBRARY_BUDGET = ["library.budget.max_steps=2", "library.budget.val_every=2", "library.budget.val_examples=2",
                   "library.budget.batch_size=2", "library.budget.max_length=64", "library.budget.lr=0.05",
-                  "library.budget.warmup_steps=1"]
+                  "library.budget.warmup_steps=1",
+                  # tiny random models' LoRAs rarely beat the base; these tests need the adapters stored
+                  "library.budget.keep_base_if_worse=false"]
 
 
 

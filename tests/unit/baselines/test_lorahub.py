@@ -1,7 +1,10 @@
 """LoraHub on the tiny random Llama (a library with one adapter that truly helps) and on real SmolLM2.
 
-The helpful adapter is trained here, a few Adam steps on the target's own few examples, so "the search
-lowers the loss" is a property of the search, not of a hand-picked number.
+The helpful adapter is trained here (a few Adam steps: on the target's own few examples for the tiny
+model, on other examples of the task for SmolLM2), so "the search lowers the loss" is a property of the
+search, not of a hand-picked number. `objective <= base_loss` is never the check: the search starts at
+w = 0 and falls back to it, so that holds by construction; every search test asks for weight on the
+helpful adapter and an objective below the w = 0 objective by a margin.
 """
 
 from __future__ import annotations
@@ -50,10 +53,22 @@ def toy_task():
     return TaskCatalog(TaskSources(bigbench_dir=str(BIGBENCH))).load(TARGET)
 
 
-def trained_weights(model, loss_of: FewShotLoss, spec: LoRASpec, steps: int = 30) -> dict[str, torch.Tensor]:
+def lora_init(spec: LoRASpec, seed: int) -> dict[str, torch.Tensor]:
+    """A LoRA's usual start: A random (1/sqrt(in) scale), B zero, so training starts from the base model."""
+    gen = torch.Generator().manual_seed(seed)
+    out = {}
+    for m in spec.target_modules:
+        a_shape = spec.a_shape(m)
+        out[f"{m}.A"] = torch.randn(spec.num_layers, *a_shape, generator=gen) / a_shape[-1] ** 0.5
+        out[f"{m}.B"] = torch.zeros(spec.num_layers, *spec.b_shape(m))
+    return out
+
+
+def trained_weights(model, loss_of: FewShotLoss, spec: LoRASpec, steps: int = 30, lr: float = 0.02,
+                    init: dict[str, torch.Tensor] | None = None) -> dict[str, torch.Tensor]:
     """A LoRA fitted to loss_of's own examples through the applier (gradients reach the factors)."""
-    weights = {k: v.requires_grad_() for k, v in random_weights(spec, seed=99).items()}
-    opt = torch.optim.Adam(weights.values(), lr=0.02)
+    weights = {k: v.clone().requires_grad_() for k, v in (init or random_weights(spec, seed=99)).items()}
+    opt = torch.optim.Adam(weights.values(), lr=lr)
     for _ in range(steps):
         with apply_lora(model, {k: v[None] for k, v in weights.items()}, spec):
             logits = model(input_ids=loss_of.input_ids, attention_mask=loss_of.attention_mask,
@@ -139,7 +154,10 @@ def test_parallel_search_uses_the_budget_and_beats_the_base(tiny_model, tiny_lib
     result = lorahub_search(model, tokenizer, shots, library, spec, chat=True, budget=22, optimizer="CMA",
                             max_length=MAX_LENGTH, progress=False, parallel=8)
     assert len(result.history) == 22 and result.settings["parallel"] == 8
-    assert result.loss < result.base_loss
+    # Not "<= base": that holds by construction (w = 0 is the fallback). Parallel CMA must find most of
+    # what the helpful adapter alone gains, with a non-zero weight on it.
+    assert result.base_loss - result.loss > 0.5 * (result.base_loss - helpful_loss), (result, helpful_loss)
+    assert abs(dict(zip(result.modules, result.weights))["helpful"]) > 0.1
     with pytest.raises(T2LError, match="Cobyla is sequential"):
         lorahub_search(model, tokenizer, shots, library, spec, chat=True, budget=4, optimizer="Cobyla",
                        parallel=2, progress=False)
@@ -199,7 +217,7 @@ def test_module_draw_excludes_the_target_and_is_seeded():
 
 
 @pytest.mark.real_assets
-def test_cli_composes_the_library_and_writes_a_peft_dir(tiny_library, tmp_path, capsys):
+def test_cli_composes_the_library_and_writes_a_peft_dir(tiny_model, tiny_library, tmp_path, capsys):
     spec, _, weights, _ = tiny_library
     root = tmp_path / "library"
     library = Library(root, base_spec("tiny_random"), spec)
@@ -209,8 +227,22 @@ def test_cli_composes_the_library_and_writes_a_peft_dir(tiny_library, tmp_path, 
               f"task={TARGET}", "max_length=64", "budget=6"]
     assert main([*common, "modules=4", f"out={tmp_path / 'out'}"]) == 0
     record = json.loads((tmp_path / "out" / LORAHUB_FILE).read_text())
+    # The target's own adapter (a copy of 'helpful' stored under the target's name) is never composed.
     assert sorted(record["modules"]) == sorted(weights) and len(record["history"]) == 6
-    assert record["settings"]["task"] == TARGET and record["loss"] <= record["base_loss"]
+    assert record["settings"]["task"] == TARGET
+    # `loss <= base_loss` would hold by construction (the search starts at w = 0 and falls back to it).
+    # Cobyla's first 1 + 4 candidates are w = 0 and each module alone at w = 1, so the search must find
+    # the helpful library adapter (it lowers the loss by > 0.3 alone, checked in tiny_library): a non-zero
+    # weight on it and an objective below the w = 0 objective by a margin.
+    assert record["history"][0]["weights"] == [0.0] * 4 and record["history"][0]["objective"] == record["base_loss"]
+    assert abs(record["weights_by_module"]["helpful"]) > 0.5, record["weights_by_module"]
+    assert record["objective"] < record["base_loss"] - 0.25, record
+    # The written peft dir holds the found composition: its loss on the same examples is the recorded one.
+    model, tokenizer, base = tiny_model
+    loaded, _, _ = load_adapter_weights(tmp_path / "out", base, expect=spec)
+    loss_of = FewShotLoss(model, tokenizer, few_shot_examples(toy_task(), 5), base.chat_template, 64)
+    assert loss_of(loaded, spec) == pytest.approx(record["loss"], abs=1e-5)
+    assert loss_of() == pytest.approx(record["base_loss"], abs=1e-6)
     assert "wrote" in capsys.readouterr().out
     assert main([*common, "modules=5", f"out={tmp_path / 'nope'}"]) == 2
     err = capsys.readouterr().err
@@ -219,8 +251,11 @@ def test_cli_composes_the_library_and_writes_a_peft_dir(tiny_library, tmp_path, 
 
 
 @pytest.mark.real_assets
-def test_real_smollm2_end_to_end(smollm2):
-    """Two random adapters, 4 evaluations, on real sports_understanding examples; the base loss checked
+def test_real_smollm2_search_finds_a_helpful_library_adapter(smollm2):
+    """Real SmolLM2, real sports_understanding. The library holds a random adapter and one fitted (2 Adam
+    steps) to 8 OTHER training examples of the task; the search runs on the first 5. The w = 0 objective is
+    the base loss (the search's first candidate), so `objective <= base_loss` proves nothing: the search
+    must put weight on the helpful adapter and end well below the w = 0 objective. The base loss is checked
     against plain per-example forwards with full logits."""
     from t2l.assets import require
     from t2l.tasks.prompts import sft_features
@@ -229,10 +264,23 @@ def test_real_smollm2_end_to_end(smollm2):
     spec = LoRASpec.for_base(base)
     task = TaskCatalog(TaskSources(bigbench_dir=str(require("bigbench")))).load("sports_understanding")
     shots = few_shot_examples(task, 5)
-    library = {"random_a": random_weights(spec, 1, 0.02), "random_b": random_weights(spec, 2, 0.02)}
+    others = list(task.train[5:13])
+    assert not {ex.input for ex in others} & {ex.input for ex in shots}
+    helpful = trained_weights(model, FewShotLoss(model, tokenizer, others, True, 192), spec, steps=2, lr=0.004,
+                              init=lora_init(spec, seed=0))
+    library = {"random_a": random_weights(spec, 1, 0.02), "helpful": helpful}
+    loss_of = FewShotLoss(model, tokenizer, shots, True, 192)
+    helpful_loss, random_loss, base_loss = loss_of(helpful, spec), loss_of(library["random_a"], spec), loss_of()
+    # Measured: base 4.55, helpful 0.19, random 4.76: the situation LoraHub is for.
+    assert helpful_loss < base_loss - 1.0 and random_loss > helpful_loss + 1.0
     result = lorahub_search(model, tokenizer, shots, library, spec, chat=True, budget=4, max_length=192,
                             progress=False)
-    assert len(result.history) == 4 and result.objective <= result.base_loss
+    assert len(result.history) == 4 and result.base_loss == pytest.approx(base_loss, abs=1e-6)
+    assert result.history[0]["weights"] == [0.0, 0.0] and result.history[0]["objective"] == result.base_loss
+    weights = dict(zip(result.modules, result.weights))
+    assert abs(weights["helpful"]) > 0.5 and abs(weights["helpful"]) > abs(weights["random_a"]), weights
+    assert result.objective < result.base_loss - 0.5 * (base_loss - helpful_loss), (result, helpful_loss)
+    assert loss_of(result.lora, spec) == pytest.approx(result.loss, abs=1e-4)   # the returned adapter is the scored one
     total, count = 0.0, 0
     with torch.no_grad():
         for ex in shots:

@@ -179,18 +179,24 @@ def test_recon_without_a_library_names_the_fix(tmp_path):
 
 # ------------------------------------------------------------------ guards
 
-def test_non_finite_loss_stops_the_run(tmp_path):
+def test_saturating_update_stops_the_run_and_keeps_the_last_good_checkpoint(tmp_path):
+    """lr 300: within a few steps the generated adapters pass guard.max_weight (saturation; the loss may stay
+    finite); those steps are skipped, then the run stops with one line, no bundle is exported, and the
+    checkpoints written before the fault stay, every weight in them finite and unsaturated."""
     proc = run_train(tmp_path, "experiment=t2l_sft", TASKS, *SFT_BUDGET, "objective.val_tasks=0",
-                     "objective.max_steps=6", "objective.lr=1e30", "objective.warmup_steps=1",
+                     "objective.max_steps=12", "objective.lr=300", "objective.warmup_steps=1",
                      "objective.ckpt_every=1")
     assert proc.returncode != 0, proc.log[-4000:]
-    assert "non-finite training loss" in proc.log and "lower the learning rate" in proc.log
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.log[-4000:]
+    assert "error: training stopped at step" in proc.stderr and "lower the learning rate" in proc.stderr
+    assert "last good checkpoint is kept" in proc.stderr
     assert not (tmp_path / "run" / "hypernet").exists()  # no bundle exported from a diverged run
     ckpts = sorted((tmp_path / "run" / "ckpt").glob("*.ckpt"))
     assert ckpts, "the checkpoint written before the loss went non-finite should be kept"
     for path in ckpts:
         state = torch.load(path, map_location="cpu", weights_only=True)
         assert state["global_step"] >= 1 and state["state_dict"]
+        assert all(torch.isfinite(v).all() and v.abs().max() <= 1e4 for v in state["state_dict"].values())
 
 
 def test_heldout_tasks_are_refused(tmp_path):
