@@ -89,11 +89,26 @@ def compose(config_name: str, overrides: list[str]) -> DictConfig:
     register_schemas()
     overrides = list(overrides)
     try:
-        return compose_plain(config_name, overrides, hydra_node=False)
+        cfg = compose_plain(config_name, overrides, hydra_node=False)
+        _resolve_given(cfg, overrides)
+        return cfg
     except MissingConfigException as err:
         raise T2LError(_missing_config(err, overrides)) from None
     except (HydraException, OmegaConfBaseException) as err:
         raise T2LError(_explain(err, overrides, config_name)) from None
+    except ValueError as err:   # Hydra's defaults list raises plain ValueErrors, e.g. for base_model=0
+        raise T2LError(f"bad override in {' '.join(overrides)!r}: {str(err).splitlines()[0]}; a config group "
+                       "takes a file name from conf/<group>/ (e.g. base_model=tiny_random)") from None
+
+
+def _resolve_given(cfg: DictConfig, overrides: list[str]) -> None:
+    """Resolve the ${...} a user typed in an override now, so a broken one fails here, named, not in a job."""
+    for override in overrides:
+        key, eq, value = override.lstrip("+~").partition("=")
+        if eq and "${" in value:
+            node = OmegaConf.select(cfg, key, throw_on_resolution_failure=True)
+            if isinstance(node, (DictConfig, ListConfig)):
+                OmegaConf.to_container(node, resolve=True)
 
 
 def _missing_config(err, overrides: list[str]) -> str:
@@ -122,7 +137,9 @@ def _explain(err: Exception, overrides: list[str], config_name: str) -> str:
             pass
         return explain_unknown_key(full_key, unknown["schema"], config_name, choices, known)
     first = text.strip().splitlines()[0] if text.strip() else type(err).__name__
-    return f"bad override: {first}"
+    fragment = re.search(r"at input '(.*)'", first)   # a Hydra syntax error: name the override it is in
+    culprit = next((o for o in overrides if fragment and fragment[1] and fragment[1] in o), None)
+    return f"bad override{f' {culprit!r}' if culprit else ''}: {first}"
 
 
 def compose_plain(config_name: str, overrides: list[str], hydra_node: bool = True) -> DictConfig:

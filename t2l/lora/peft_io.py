@@ -97,6 +97,8 @@ def spec_from_peft_config(cfg, base) -> LoRASpec:
         targets = [targets]
     if not targets:
         raise T2LError("adapter config has no target_modules; it is not a LoRA adapter t2l can use")
+    if isinstance(targets, (set, frozenset)):   # a live LoraConfig holds a set
+        targets = sorted(targets, key=str)
     if not isinstance(targets, (list, tuple)) or not all(isinstance(t, str) for t in targets):
         raise T2LError(f"adapter target_modules must be a list of module names, got {targets!r}")
     rank = _number(data, "r", 8, (int,))

@@ -30,7 +30,11 @@ def test_eval_in_both_settings_with_examples_and_paired_intervals(tmp_path, caps
     paired = results["paired"]["bare"]
     assert set(paired) == set(rows) - {"t2l"}
     scored = sum(t["n"] for t in rows["t2l"]["tasks"].values())
-    for d in paired.values():
+    for other, d in paired.items():
+        # the point estimate is T2L's minus the row's per-task accuracy, averaged over tasks (low <= d <= high
+        # alone nearly holds by construction of a percentile bootstrap)
+        gaps = [rows["t2l"]["tasks"][t]["accuracy"] - rows[other]["tasks"][t]["accuracy"] for t in rows["t2l"]["tasks"]]
+        assert d["difference"] == pytest.approx(sum(gaps) / len(gaps), abs=1e-12), other
         assert d["low"] <= d["difference"] <= d["high"] and d["examples"] == scored and d["tasks"] == 2
     lines = [json.loads(line) for line in (tmp_path / "eval" / "predictions.jsonl").read_text().splitlines()]
     bare_prompts = [p["prompt"] for p in lines if p["prompts"] == "bare" and p["task"] == "toy_prefixed"]

@@ -57,14 +57,14 @@ def fields(**strategies):
 SCORES = st.dictionaries(st.one_of(WORD, TEXT), st.one_of(st.integers(0, 1), st.integers(0, 1), SCALAR), max_size=4)
 BB_EXAMPLE = fields(input=st.one_of(WORD, TEXT), target=st.one_of(WORD, TEXT, st.lists(TEXT, max_size=3)),
                     target_scores=SCORES)
-BB_TASK = fields(examples=st.lists(BB_EXAMPLE, max_size=6), description=TEXT, task_prefix=TEXT,
+BB_TASK = fields(examples=st.lists(BB_EXAMPLE, min_size=3, max_size=6), description=TEXT, task_prefix=TEXT,
                  example_input_prefix=TEXT, example_output_prefix=TEXT, choice_prefix=TEXT,
                  append_choices_to_input=st.booleans(), preferred_score=st.sampled_from(
                      ["multiple_choice_grade", "exact_str_match", "bleu", "nonsense"]),
                  keywords=st.lists(TEXT, max_size=2))
 
 SNI_INSTANCE = fields(id=TEXT, input=st.one_of(WORD, TEXT), output=st.one_of(WORD, st.lists(st.one_of(WORD, TEXT), max_size=3)))
-SNI_TASK = fields(Definition=st.one_of(TEXT, st.lists(TEXT, max_size=2)), Instances=st.lists(SNI_INSTANCE, max_size=6),
+SNI_TASK = fields(Definition=st.one_of(TEXT, st.lists(TEXT, max_size=2)), Instances=st.lists(SNI_INSTANCE, min_size=3, max_size=6),
                   **{"Positive Examples": st.lists(fields(input=TEXT, output=TEXT), max_size=2)},
                   Categories=st.lists(TEXT, max_size=2), Domains=st.lists(TEXT, max_size=2),
                   Input_language=st.lists(TEXT, max_size=1), Source=st.lists(TEXT, max_size=1))
@@ -77,7 +77,7 @@ LOCAL_EXAMPLE = st.one_of(
     fields(input=TEXT, target=TEXT, targets=st.lists(TEXT, max_size=3), choices=st.lists(TEXT, max_size=4),
            answer=st.integers(-1, 4), answers=st.lists(st.integers(-1, 4), max_size=3), task=TEXT, description=TEXT))
 LOCAL_TASK = fields(name=st.one_of(WORD, TEXT), description=st.one_of(WORD, TEXT), descriptions=st.lists(TEXT, max_size=3),
-                    metric=st.sampled_from(["mc", "gen", "other"]), examples=st.lists(LOCAL_EXAMPLE, max_size=5))
+                    metric=st.sampled_from(["mc", "gen", "other"]), examples=st.lists(LOCAL_EXAMPLE, min_size=3, max_size=5))
 
 BANK_LINE = st.one_of(fields(task=WORD, descriptions=st.lists(st.one_of(WORD, TEXT), max_size=3)),
                       fields(family=WORD, descriptions=st.lists(WORD, max_size=3), replace=st.booleans()),
@@ -92,6 +92,10 @@ def serialise(obj) -> bytes:
     """JSON text of `obj`; strings with lone surrogates cannot be UTF-8, so they go through as escapes
     (json.dumps default, ensure_ascii) - which is also what a file on disk can hold."""
     return json.dumps(obj).encode("utf-8")
+
+
+def utf8(text: str | None) -> str | None:
+    return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
 
 
 def fresh_dir() -> Path:
@@ -114,8 +118,9 @@ def must_end_well(name: str, load) -> object:
             assert raw.examples or raw.presplit, raw
             try:
                 assert isinstance(split_task(raw), Task)
+                record(f"{name} (split into a Task)")
             except T2LError:
-                record(f"{name} (too small to split)")
+                record(f"{name} (refused at split_task)")
     record(f"{name} (read)")
     return result
 
@@ -184,7 +189,7 @@ SNI_ROW = st.fixed_dictionaries({"input": st.one_of(WORD, TEXT, st.none()),
 
 
 @SLOW_SWEEP
-@given(splits=st.dictionaries(st.sampled_from(["train", "valid", "test"]), st.lists(SNI_ROW, max_size=4), max_size=3),
+@given(splits=st.dictionaries(st.sampled_from(["train", "valid", "test"]), st.lists(SNI_ROW, min_size=1, max_size=5), max_size=3),
        layout=st.sampled_from(["parquet", "jsonl", "jsonl-garbage", "parquet-garbage"]))
 def test_sni_dataset_dir_ends_in_a_task_or_one_error(splits, layout):
     import pyarrow as pa
@@ -194,9 +199,10 @@ def test_sni_dataset_dir_ends_in_a_task_or_one_error(splits, layout):
     data = root / "data"
     data.mkdir(parents=True)
     for split, rows in splits.items():
-        if layout == "parquet":
-            table = pa.table({"input": pa.array([r["input"] for r in rows], pa.string()),
-                              "output": pa.array([r["output"] for r in rows], pa.list_(pa.string()))})
+        if layout == "parquet":   # parquet stores UTF-8 only: a lone surrogate cannot be in such a file
+            table = pa.table({"input": pa.array([utf8(r["input"]) for r in rows], pa.string()),
+                              "output": pa.array([None if r["output"] is None else [utf8(o) for o in r["output"]]
+                                                  for r in rows], pa.list_(pa.string()))})
             pq.write_table(table, data / f"{split}-00000-of-00001.parquet")
         elif layout == "jsonl":
             (data / f"{split}.jsonl").write_bytes(b"".join(serialise(r) + b"\n" for r in rows))
@@ -218,7 +224,7 @@ def test_sni_known_bad_fields_are_named():
 # ------------------------------------------------------------------ local .jsonl / .json task files
 
 @SWEEP
-@given(lines=st.lists(st.one_of(LOCAL_EXAMPLE, ANY_JSON), max_size=6), garbage=st.one_of(st.none(), RAW_BYTES))
+@given(lines=st.lists(st.one_of(LOCAL_EXAMPLE, LOCAL_EXAMPLE, ANY_JSON), max_size=6), garbage=st.one_of(st.none(), RAW_BYTES))
 def test_local_jsonl_ends_in_tasks_or_one_error(lines, garbage):
     path = fresh_dir() / "mine.jsonl"
     path.write_bytes(b"\n".join(serialise(line) for line in lines) + (garbage or b""))
@@ -263,5 +269,6 @@ def test_report_case_counts():
     if all(CASES[p] for p in properties):   # the module ran whole (not a -k selection)
         assert all(CASES[p] >= 300 for p in properties), case_report()
         assert all(CASES[f"{p} (refused)"] > 0 for p in properties), case_report()
+        assert sum(CASES[f"{p} (split into a Task)"] for p in properties) > 0, case_report()
         assert all(CASES[f"{p} (read)"] > 0 for p in ["bigbench task.json", "sni task json", "local jsonl",
                                                        "local json", "description bank"]), case_report()

