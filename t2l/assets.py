@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -166,8 +165,12 @@ def _bigbench_sdist(download_dir: Path) -> Path:
 
 def _build_bigbench(out: Path) -> dict:
     """Extract every benchmark_tasks/**/task.json and write index.json (name -> path, kind, size)."""
-    with tempfile.TemporaryDirectory(dir=out.parent) as download_dir:
-        sdist = _bigbench_sdist(Path(download_dir))
+    # The download goes inside the asset's own temp directory: a kill mid-download leaves nothing that
+    # the next run's recovery (t2l.io.recover_directory) does not remove.
+    download_dir = out / ".download"
+    download_dir.mkdir()
+    try:
+        sdist = _bigbench_sdist(download_dir)
         index = {}
         with tarfile.open(sdist) as archive:
             members = [m for m in archive.getmembers()
@@ -179,7 +182,16 @@ def _build_bigbench(out: Path) -> dict:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(raw)
                 name = ":".join(Path(rel).parent.parts)
-                index[name] = _index_entry(rel, json.loads(raw))
+                try:
+                    task = json.loads(raw)
+                    if not isinstance(task, dict):
+                        raise ValueError(f"a JSON {type(task).__name__}, not an object")
+                except ValueError as err:   # JSONDecodeError and UnicodeDecodeError are ValueErrors
+                    raise T2LError(f"{sdist}: {member.name} is not a BIG-bench task ({err}); the sdist is damaged - "
+                                   f"delete it (or unset T2L_BIGBENCH_SDIST) and run `t2l assets` again") from None
+                index[name] = _index_entry(rel, task)
+    finally:
+        shutil.rmtree(download_dir, ignore_errors=True)
     atomic_write_json(out / "index.json", dict(sorted(index.items())))
     return {"source": BIGBENCH_SDIST, "tasks": len(index)}
 

@@ -98,7 +98,7 @@ def write_adapters(checkpoint: str | None, descriptions: Sequence[str], out: str
     With `examples` (one task's inputs): one adapter from them, and from the description if one is given.
     mode: rslora (use_rslora: true) or plain (scaling folded into B, lora_alpha = r; t2l.lora.peft_io).
     """
-    from t2l.lora.peft_io import save_adapter
+    from t2l.lora.peft_io import DESCRIPTION_CARD, save_adapter
     from t2l.lora.spec import unbatch
     from t2l.models.bundle import T2L
 
@@ -111,15 +111,17 @@ def write_adapters(checkpoint: str | None, descriptions: Sequence[str], out: str
     out_path = Path(out).expanduser()
     if examples is not None:
         weights = unbatch(t2l.generate(list(descriptions) or None, examples=[list(examples)], precision=precision))[0]
-        save_adapter(weights, t2l.spec, t2l.base["model_id"], out_path, mode=mode)
-        atomic_write_json(out_path / "t2l_description.json", {"description": descriptions[0] if descriptions else None,
-                                                              "examples": len(examples)})
+        card = {"description": descriptions[0] if descriptions else None, "examples": len(examples)}
+        save_adapter(weights, t2l.spec, t2l.base["model_id"], out_path, mode=mode, extra_json={DESCRIPTION_CARD: card})
         print(f"wrote 1 adapter from {len(examples)} example inputs in {time.perf_counter() - start:.1f} s: {out_path}")
         return [out_path]
     dirs = [out_path] if len(descriptions) == 1 else [out_path / f"{i:03d}-{slug(d)}" for i, d in enumerate(descriptions)]
+    if len(descriptions) > 1:   # index.json is written last: while it is absent the set is incomplete
+        (out_path / "index.json").unlink(missing_ok=True)
     for i in range(0, len(descriptions), batch_size):  # bounded memory for very long description files
         t2l.save_adapters(descriptions[i:i + batch_size], dirs[i:i + batch_size], precision=precision, mode=mode)
     if len(descriptions) > 1:
-        atomic_write_json(out_path / "index.json", {str(d): text for d, text in zip(dirs, descriptions)})
+        # names relative to out: the set stays valid when the directory is moved or copied
+        atomic_write_json(out_path / "index.json", {d.name: text for d, text in zip(dirs, descriptions)})
     print(f"wrote {len(dirs)} adapter(s) in {time.perf_counter() - start:.1f} s: {dirs[0]}{' ...' if len(dirs) > 1 else ''}")
     return dirs

@@ -16,7 +16,7 @@ import math
 import os
 import re
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 import safetensors
 import safetensors.torch
@@ -28,6 +28,7 @@ from t2l.lora.spec import LoRASpec, LoRAWeights, check_weights, module_parent
 
 ADAPTER_CONFIG_FILE = "adapter_config.json"
 ADAPTER_WEIGHTS_FILE = "adapter_model.safetensors"
+DESCRIPTION_CARD = "t2l_description.json"   # what a generated adapter was generated from
 _PEFT_KEY = re.compile(r"(?:^|\.)layers\.(?P<layer>\d+)\.(?:[^.]+\.)*?(?P<module>[^.]+)"
                        r"\.lora_(?P<ab>[AB])(?:\.[^.]+)?\.weight$")
 
@@ -179,8 +180,11 @@ def plain_lora(weights: Mapping[str, torch.Tensor], spec: LoRASpec) -> tuple[dic
 
 
 def save_adapter(weights: Mapping[str, torch.Tensor], spec: LoRASpec, base_model_id: str | None,
-                 out_dir: str | Path, mode: str = "rslora") -> Path:
+                 out_dir: str | Path, mode: str = "rslora", extra_json: Mapping[str, Any] | None = None) -> Path:
     """Write a peft adapter directory (adapter_config.json + adapter_model.safetensors) atomically.
+
+    extra_json: {file name: object} written into the same directory before its one rename (e.g. the
+    description card of a generated adapter), so a kill never leaves an adapter without its card.
 
     mode "rslora": the spec as it is (use_rslora: true, lora_alpha = alpha); "plain": the scaling folded
     into B, lora_alpha = r, use_rslora: false (plain_lora) - the same delta-W in every runtime.
@@ -198,6 +202,8 @@ def save_adapter(weights: Mapping[str, torch.Tensor], spec: LoRASpec, base_model
         (tmp / ADAPTER_CONFIG_FILE).write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
         safetensors.torch.save_file(state, str(tmp / ADAPTER_WEIGHTS_FILE), metadata={"format": "pt"})
         os.chmod(tmp / ADAPTER_WEIGHTS_FILE, 0o644)  # safetensors writes 0600; adapters are meant to be shared
+        for name, obj in (extra_json or {}).items():
+            (tmp / name).write_text(json.dumps(obj, indent=2) + "\n")
     return out_dir
 
 

@@ -19,7 +19,7 @@ import torch
 
 from t2l.errors import T2LError
 from t2l.io import atomic_directory, atomic_write_json, read_json
-from t2l.lora.peft_io import save_adapter
+from t2l.lora.peft_io import DESCRIPTION_CARD, save_adapter
 from t2l.lora.spec import LoRASpec, LoRAWeights, unbatch
 from t2l.models.base import BaseModelSpec
 from t2l.models.hypernet import HyperNet
@@ -219,7 +219,7 @@ class T2L:
         written = []
         weights_all = unbatch(self.generate(descriptions, precision=precision))
         for description, weights, out in zip(descriptions, weights_all, out_dirs):
-            save_adapter(weights, self.spec, self.base["model_id"], out, mode=mode)
-            atomic_write_json(Path(out) / "t2l_description.json", {"description": description})
+            save_adapter(weights, self.spec, self.base["model_id"], out, mode=mode,
+                         extra_json={DESCRIPTION_CARD: {"description": description}})
             written.append(Path(out))
         return written

@@ -130,6 +130,8 @@ def train_library(library: Library, names: list[str], load_task: Callable[[str],
     for i, name in enumerate(names, 1):
         if library.has(namespace, name):
             log.info("[%d/%d] %s: in the library already, skipped", i, len(names), name)
+            # a kill between the manifest write and the clean-up below leaves the finished task's checkpoints
+            shutil.rmtree(library.work_dir(namespace, name), ignore_errors=True)
             continue
         eta = (sum(done_times) / len(done_times)) * (len(names) - i + 1) if done_times else None
         log.info("[%d/%d] %s: training%s", i, len(names), name, f" (ETA {eta / 60:.1f} min)" if eta else "")

@@ -9,6 +9,7 @@ from t2l.app.config import compose
 from tests.helpers.paths import BIGBENCH
 
 TASKS = ("toy_choice", "toy_generate")
+HELDOUT, POOL = "toy_generate", ("toy_choice", "toy_prefixed")   # the tiny benchmark's split
 TINY = [
     "base_model=tiny_random", f"data.bigbench_dir={BIGBENCH}", f"tasks=[{','.join(TASKS)}]",
     # per-task / multi-task LoRA budget
@@ -32,3 +33,36 @@ def compose_train(*overrides: str):
 def tiny_overrides(name: str, work: Path) -> list[str]:
     return [f"experiment={name}", *TINY, f"library.dir={work / 'lib'}", f"out_dir={work / name}",
             f"logger.save_dir={work / 'logs'}"]
+
+
+def tiny_settings(prefix: str) -> dict:
+    """TINY's `prefix.key=value` overrides as a {key: value} dict (the builds' structured arguments)."""
+    import yaml
+
+    return {o.split("=", 1)[0][len(prefix) + 1:]: yaml.safe_load(o.split("=", 1)[1])
+            for o in TINY if o.startswith(prefix + ".")}
+
+
+def benchmark_cfg(tmp_path, heldout=HELDOUT, *extra: str):
+    splits = tmp_path / "splits"
+    splits.mkdir(parents=True, exist_ok=True)
+    (splits / "heldout_bbh.txt").write_text(f"{heldout}\n")
+    (splits / "bigbench_train.txt").write_text("\n".join(POOL) + "\n")
+    data = [f"data.bigbench_dir={BIGBENCH}", f"data.splits_dir={splits}", f"library.dir={tmp_path / 'lib'}",
+            f"logger.save_dir={tmp_path / 'logs'}"]
+    budgets = [o for o in TINY if o.startswith("library.")]
+    cfg = compose_train("experiment=benchmark", "base_model=tiny_random", *data, *budgets, f"tasks=[{heldout}]",
+                        f"benchmark.out={tmp_path / 'bench'}", f"benchmark.report={tmp_path / 'results.md'}",
+                        f"benchmark.plots={tmp_path / 'plots'}", "benchmark.limit=2", "benchmark.shots=1",
+                        "benchmark.retrieval_k=1", "benchmark.build.min_library=2", "benchmark.lorahub.modules=2",
+                        "benchmark.lorahub.examples=2", "benchmark.lorahub.budget=3",
+                        f"benchmark.build.library_tasks=[{','.join(POOL)}]",
+                        f"benchmark.t2l.t2l_sft_M.run_dir={tmp_path / 't2l_sft'}",
+                        f"benchmark.t2l.t2l_recon.run_dir={tmp_path / 't2l_recon'}", *extra)
+    # What each missing piece is built with: the tiny budgets, as structured arguments (no command strings).
+    cfg.benchmark.build.multitask = {"max_steps": 2, "val_every": 2, "max_train_examples": 64}
+    cfg.benchmark.t2l.t2l_sft_M.build.settings = tiny_settings("objective")
+    cfg.benchmark.t2l.t2l_sft_M.build.hypernet = tiny_settings("hypernet")
+    cfg.benchmark.t2l.t2l_recon.build.settings = tiny_settings("objective")
+    cfg.benchmark.t2l.t2l_recon.build.hypernet = {**tiny_settings("hypernet"), "init_head_weights": "small"}
+    return cfg

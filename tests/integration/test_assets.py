@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tarfile
 
 import pytest
 
 from t2l.app.cli import main
 from t2l.assets import MARKER, asset_dir
+from tests.helpers.bigbench_sdist import fixture_task_files, small_sdist
 from tests.helpers.paths import BIGBENCH
 
 pytestmark = pytest.mark.real_assets   # the real MiniLM package and the prepared SmolLM2
@@ -38,21 +38,6 @@ def snapshot(root) -> dict[str, tuple]:
             stat = os.stat(path)
             out[os.path.relpath(path, root)] = (hashlib.sha256(data).hexdigest(), stat.st_mtime_ns, stat.st_ino)
     return out
-
-
-def fixture_task_files() -> list:
-    """The fixture task.json files that are valid JSON (toy_broken is malformed on purpose, for the loader)."""
-    return [p for p in sorted((BIGBENCH / "benchmark_tasks").rglob("task.json")) if p.parent.name != "toy_broken"]
-
-
-def small_sdist(path) -> None:
-    """A bigbench sdist in the real layout: bigbench-1.0.0/bigbench/benchmark_tasks/<task>[/<sub>]/task.json."""
-    with tarfile.open(path, "w:gz") as archive:
-        for task_json in fixture_task_files():
-            rel = task_json.relative_to(BIGBENCH / "benchmark_tasks")
-            archive.add(task_json, arcname=f"bigbench-1.0.0/bigbench/benchmark_tasks/{rel.as_posix()}")
-        archive.add(BIGBENCH / "benchmark_tasks" / "toy_choice" / "task.json",
-                    arcname="bigbench-1.0.0/bigbench/api/task.json")   # outside benchmark_tasks: ignored
 
 
 def test_a_second_run_does_no_work_and_changes_nothing(tmp_path, monkeypatch, capsys):
