@@ -14,16 +14,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import torch
-
 from t2l.errors import T2LError
 from t2l.models.bundle import T2L
+from t2l.training.trainer import load_checkpoint
 
 
 def bundle_from_checkpoint(checkpoint: Path | str, template: Path | str, out: Path | str,
                            seconds: float | None = None) -> T2L:
     """`seconds`: the run's wall time up to the checkpoint, when known (else the template's is dropped)."""
-    state = torch.load(checkpoint, map_location="cpu", weights_only=True)
+    state = load_checkpoint(checkpoint)
     weights = {k[len("hypernet."):]: v for k, v in state.get("state_dict", {}).items() if k.startswith("hypernet.")}
     if not weights:
         raise T2LError(f"{checkpoint} holds no hypernet.* weights; pass a checkpoint of a T2L training run")

@@ -39,6 +39,7 @@ from t2l.training.pool import PoolOptions, TrainingPool, cached_example_embeddin
 from t2l.training.trainer import (
     RecordValidation,
     checkpoint_step,
+    load_checkpoint,
     make_trainer,
     readable_checkpoint,
 )
@@ -145,7 +146,7 @@ def run_identity(settings: T2LTrainSettings, hypernet: HyperNet, encoder_config:
 
 def check_resumable(ckpt_path: str, identity: dict) -> None:
     """Refuse to resume from a checkpoint another run wrote (another experiment, size or task list)."""
-    stored = torch.load(ckpt_path, map_location="cpu", weights_only=True).get("t2l_run")
+    stored = load_checkpoint(ckpt_path).get("t2l_run")
     if stored is None:
         log.warning("%s carries no run identity (written by an older t2l); resuming unchecked", ckpt_path)
         return

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import logging
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,22 +63,44 @@ def make_trainer(*, max_steps: int, val_every: int, callbacks: Sequence[pl.Callb
                       **extra, **trainer_kwargs)
 
 
+def load_checkpoint(path: str | Path) -> dict:
+    """A Lightning checkpoint read with weights_only=True: tensors and plain containers only, never code.
+
+    A pickle that would run code, a torn zip or a non-checkpoint file is one T2LError naming the fix.
+    """
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise T2LError(f"checkpoint {path} not found; point at a .ckpt file a t2l training run wrote") from None
+    except Exception as err:   # UnpicklingError (a pickle with code), RuntimeError (torn zip), ...
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise T2LError(f"cannot read checkpoint {path} with weights_only=True ({type(err).__name__}: {first[:160]}); "
+                       "it is torn or not a t2l checkpoint (t2l never unpickles code): delete it, or point at "
+                       "another checkpoint of the run") from None
+
+
 def readable_checkpoint(path: Path) -> bool:
-    """A kill can land while Lightning writes a checkpoint; a torn one is dropped, not resumed from."""
+    """A kill can land while Lightning writes a checkpoint; a torn one is dropped, not resumed from.
+
+    Only that file goes: the run's step checkpoints beside it are kept.
+    """
     if not path.is_file():
         return False
     try:
-        torch.load(path, map_location="cpu", weights_only=True)
+        load_checkpoint(path)
         return True
-    except Exception as err:  # truncated zip, bad pickle: any unreadable file means start this run over
+    except T2LError as err:
         log.warning("ignoring unreadable checkpoint %s (%s); starting this run over", path, err)
-        shutil.rmtree(path.parent, ignore_errors=True)
+        path.unlink(missing_ok=True)
         return False
 
 
 def checkpoint_step(path: str | Path) -> int:
     """The global step a Lightning checkpoint was written at (read with weights_only=True)."""
-    return int(torch.load(path, map_location="cpu", weights_only=True)["global_step"])
+    state = load_checkpoint(path)
+    if "global_step" not in state:
+        raise T2LError(f"{path} has no global_step: it is not a Lightning checkpoint of a t2l run")
+    return int(state["global_step"])
 
 
 class RecordValidation(pl.Callback):

@@ -73,3 +73,26 @@ def test_a_second_run_does_no_work_and_changes_nothing(tmp_path, monkeypatch, ca
     assert all(f"{name:<24} ready" in printed for name in ("smollm2-135m-instruct", "minilm", "bigbench"))
     assert main(["assets", "--check"]) == 0
     assert printed.count("ready") == 3
+
+
+def test_a_damaged_sdist_is_one_line_and_leaves_nothing(tmp_path, monkeypatch, capsys):
+    """A task.json in the sdist that is not JSON: one line naming the file and the fix, exit 2, and no
+    BIG-bench directory or temp copy left in T2L_HOME (the download and extraction lived in the asset's
+    own temp directory)."""
+    smollm2 = asset_dir("smollm2-135m-instruct")   # resolved before T2L_HOME moves
+    home = tmp_path / "home"
+    (home / "models").mkdir(parents=True)
+    (home / "models" / smollm2.name).symlink_to(smollm2)
+    sdist = tmp_path / "bigbench-1.0.0.tar.gz"
+    small_sdist(sdist, with_broken=True)
+    monkeypatch.setenv("T2L_HOME", str(home))
+    monkeypatch.setenv("T2L_BIGBENCH_SDIST", str(sdist))
+    assert main(["assets"]) == 2
+    printed = capsys.readouterr().err
+    err = [line for line in printed.splitlines() if line.startswith("error:")]   # the rest: progress bars
+    assert len(err) == 1 and "toy_broken/task.json is not a BIG-bench task" in err[0], printed[-2000:]
+    assert "delete it (or unset T2L_BIGBENCH_SDIST)" in err[0] and "Traceback" not in printed
+    assert not (home / "bigbench").exists()
+    assert sorted(p.name for p in home.iterdir()) == ["encoders", "models"]     # MiniLM, built first, is whole
+    assert (home / "encoders" / "all-MiniLM-L6-v2" / MARKER).is_file()
+    assert not [p for p in home.rglob("*") if p.name.endswith((".tmp", ".old")) or p.name == ".download"]

@@ -110,7 +110,10 @@ def test_library_run_writes_manifest_entries_that_match_the_adapters(trained):
         assert entry["task"] == name and entry["namespace"] == "tasks" and entry["base_model_id"] == TINY_ID
         assert entry["lora"] == data["lora"]
         assert 0 < entry["steps"] <= 6
-        assert 0.0 <= entry["val_before"] <= 1.0 and 0.0 <= entry["val_after"] <= 1.0
+        # accuracies over the 4 validation examples (multiples of 1/4), the ones the run printed
+        for score in (entry["val_before"], entry["val_after"]):
+            assert score * 4 == round(score * 4) and 0 <= score <= 1, score
+        assert f"{name}: val {entry['val_before']:.3f} -> {entry['val_after']:.3f}" in proc.log
         assert entry["val_gain"] == pytest.approx(entry["val_after"] - entry["val_before"])
         assert entry["val_examples_per_task"] == 4 and entry["train_examples"] == 5
         assert entry["budget"]["max_steps"] == 6 and entry["budget"]["batch_size"] == 2
