@@ -55,7 +55,21 @@ class Library:
         self.spec.check_compatible(LoRASpec.from_dict(manifest["lora"]), what=f"library {self.root}")
         for namespace in NAMESPACES:
             manifest["entries"].setdefault(namespace, {})
+        self._check_paths(manifest)
         return manifest
+
+    def _check_paths(self, manifest: dict) -> None:
+        """Every entry's path stays inside the library: a copied or hand-edited manifest must not point
+        training, LoraHub or `t2l library rm` (which deletes the directory) at files elsewhere."""
+        root = self.root.resolve()
+        for namespace, entries in manifest["entries"].items():
+            for name, entry in entries.items():
+                path = entry.get("path") if isinstance(entry, dict) else None
+                if not isinstance(path, str) or not (root / path).resolve().is_relative_to(root) \
+                        or (root / path).resolve() == root:
+                    raise T2LError(f"library manifest {self.manifest_path}: entry {namespace}/{name} has path "
+                                   f"{path!r}, which is not a directory inside the library; fix or remove that "
+                                   "entry (or delete the manifest to rebuild the library)")
 
     def kept_base(self, namespace: str = "tasks") -> dict[str, dict]:
         """Tasks trained but not stored, because their LoRA scored below the base model on validation."""
@@ -74,6 +88,8 @@ class Library:
 
     def adapter_dir(self, namespace: str, name: str) -> Path:
         self._check_namespace(namespace)
+        if not name or "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
+            raise T2LError(f"'{name}' is not a task name (no path separators, no leading dot); name a library task")
         return self.root / namespace / name.replace(":", "__")
 
     def work_dir(self, namespace: str, name: str) -> Path:

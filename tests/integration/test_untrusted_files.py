@@ -287,3 +287,35 @@ def test_demo_library_dir_outside_gives_one_error(library):
     engine.base_spec, engine.spec = base_spec("tiny_random"), LoRASpec.for_base(base_spec("tiny_random"))
     with pytest.raises(T2LError, match="holds no manifest.json"):
         engine._library_adapters(Path(library))
+
+
+# ------------------------------------------------------------------ library manifests
+
+@pytest.mark.parametrize("path", ["../outside", "/etc", "tasks/../../outside", ".", 7])
+def test_a_manifest_entry_pointing_outside_the_library_is_refused(path, tmp_path):
+    """A copied or hand-edited manifest must not send training, LoraHub or `rm` (which deletes the
+    entry's directory) outside the library."""
+    from t2l.lora.library import Library
+
+    spec = LoRASpec.for_base(base_spec("tiny_random"))
+    root = tmp_path / "lib"
+    library = Library(root, base_spec("tiny_random"), spec)
+    tiny_adapter(tmp_path / "outside")
+    library.record("tasks", "toy_choice", tiny_adapter(root / "tasks" / "toy_choice"), {"steps": 1})
+    manifest = json.loads((root / "manifest.json").read_text())
+    manifest["entries"]["tasks"]["toy_choice"]["path"] = path
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(T2LError, match="entry tasks/toy_choice has path .* not a directory inside the library"):
+        Library(root, base_spec("tiny_random"), spec)
+    assert (tmp_path / "outside" / ADAPTER_WEIGHTS_FILE).is_file()
+
+
+@pytest.mark.parametrize("name", ["../outside", "a/b", "..", ".work"])
+def test_library_names_cannot_escape_the_library(name, tmp_path):
+    from t2l.lora.library import Library
+
+    library = Library(tmp_path / "lib", base_spec("tiny_random"), LoRASpec.for_base(base_spec("tiny_random")))
+    tiny_adapter(tmp_path / "outside")
+    with pytest.raises(T2LError, match="is not a task name"):
+        library.remove("tasks", name)
+    assert (tmp_path / "outside" / ADAPTER_WEIGHTS_FILE).is_file()
