@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -48,7 +49,10 @@ def check_encodable(text: Any, what: str) -> None:
                        "pass plain UTF-8 text") from None
 
 
-def check_bundle_config(config: Any, config_path: Path) -> None:
+TRUST_REMOTE_CODE_ENV = "T2L_TRUST_REMOTE_CODE"   # =1: the user allows bundles whose encoder runs repo code
+
+
+def check_bundle_config(config: Any, config_path: Path, trust_remote_code: bool = False) -> None:
     """The shape of t2l_config.json, before anything is built from it (a damaged or hostile file is refused)."""
     fix = "the bundle is corrupt or not a t2l bundle; re-export it (T2L.save_pretrained / train.py)"
     if not isinstance(config, dict):
@@ -61,6 +65,11 @@ def check_bundle_config(config: Any, config_path: Path) -> None:
     trust = config["encoder"].get("trust_remote_code", False)
     if not isinstance(trust, bool):   # a string "false" would be truthy: remote code must be asked for with true
         raise T2LError(f"{config_path}: encoder.trust_remote_code must be true or false, got {trust!r}; {fix}")
+    # A bundle is a downloaded file like any other: it may not turn remote code on by itself.
+    if trust and not (trust_remote_code or os.environ.get(TRUST_REMOTE_CODE_ENV) == "1"):
+        raise T2LError(f"{config_path} asks for encoder.trust_remote_code=true (its encoder would run code from "
+                       f"its model repository); if you trust that code, set {TRUST_REMOTE_CODE_ENV}=1 or pass "
+                       "trust_remote_code to T2L.from_pretrained")
 
 
 def _weights_header(weights_path: Path) -> dict[str, tuple[int, ...]]:
@@ -130,8 +139,10 @@ class T2L:
 
     @classmethod
     def from_pretrained(cls, path: str | Path, base: BaseModelSpec | None = None, lora: LoRASpec | None = None,
-                        device: str | torch.device = "cpu") -> "T2L":
-        """Load strictly; with `base` / `lora` given, refuse a bundle made for another model or LoRA."""
+                        device: str | torch.device = "cpu", trust_remote_code: bool = False) -> "T2L":
+        """Load strictly; with `base` / `lora` given, refuse a bundle made for another model or LoRA.
+
+        trust_remote_code: allow a bundle whose encoder config asks for it (refused otherwise)."""
         from safetensors import SafetensorError
         from safetensors.torch import load_file
 
@@ -146,7 +157,7 @@ class T2L:
             raise T2LError(f"{path} is not a hypernet bundle (needs {BUNDLE_CONFIG_FILE} and {BUNDLE_WEIGHTS_FILE}); "
                            "point checkpoint= at a directory written by T2L.save_pretrained / train.py")
         config = read_json(config_path, "the bundle is corrupt; re-export it")
-        check_bundle_config(config, config_path)
+        check_bundle_config(config, config_path, trust_remote_code)
         if config.get("format_version") != FORMAT_VERSION:
             raise T2LError(f"bundle {path} has format_version {config.get('format_version')}, this t2l reads "
                            f"{FORMAT_VERSION}; re-export it with this version")

@@ -190,6 +190,23 @@ def test_trust_remote_code_is_only_ever_passed_from_config():
     assert cfg.base_model.trust_remote_code is False and cfg.encoder.trust_remote_code is False
 
 
+def test_a_bundle_cannot_turn_remote_code_on_by_itself(tmp_path, monkeypatch):
+    """A downloaded bundle whose encoder config says trust_remote_code: true is refused unless the user
+    opts in (T2L_TRUST_REMOTE_CODE=1 or the from_pretrained argument)."""
+    from t2l.models.bundle import TRUST_REMOTE_CODE_ENV
+
+    bundle = tiny_bundle(tmp_path / "bundle")
+    config = json.loads((bundle / BUNDLE_CONFIG_FILE).read_text())
+    config["encoder"]["trust_remote_code"] = True
+    (bundle / BUNDLE_CONFIG_FILE).write_text(json.dumps(config))
+    monkeypatch.delenv(TRUST_REMOTE_CODE_ENV, raising=False)
+    with pytest.raises(T2LError, match=f"asks for encoder.trust_remote_code=true .* set {TRUST_REMOTE_CODE_ENV}=1"):
+        T2L.from_pretrained(bundle)
+    assert T2L.from_pretrained(bundle, trust_remote_code=True).encoder_config["trust_remote_code"] is True
+    monkeypatch.setenv(TRUST_REMOTE_CODE_ENV, "1")
+    assert T2L.from_pretrained(bundle).encoder_config["trust_remote_code"] is True
+
+
 def _remote_code_dir(root: Path, marker: Path, tokenizer_source: Path) -> Path:
     """A local model dir (tiny Llama + SmolLM2 tokenizer) whose config and tokenizer config point at custom
     code that writes `marker` when imported: what a hostile download looks like."""
