@@ -112,4 +112,4 @@ def tree_hashes(root: Path, skip: Callable[[Path], bool] = lambda p: False) -> d
 
 def leftovers(root: Path) -> list[str]:
     """Temp files / directories of the atomic writers (`.NAME.PID.*.tmp` / `.old`) under root."""
-    return sorted(str(p.relative_to(root)) for p in root.rglob(".*") if p.name.endswith((".tmp", ".old")))
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.name.endswith((".tmp", ".old")))

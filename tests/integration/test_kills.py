@@ -119,10 +119,6 @@ def assert_same_bundle(a: Path, b: Path) -> None:
     assert not diff, f"{len(diff)} tensors differ; largest: {sorted(diff.items(), key=lambda kv: -kv[1])[:3]}"
 
 
-def bundle_leftovers(work: Path) -> list[str]:
-    return leftovers(work / "run")
-
-
 def t2l_reference(work: Path, overrides: list[str]) -> Path:
     run_to_end(train_command(work, *overrides, "resume=true"), train_env())
     return work
@@ -149,7 +145,7 @@ def kill_t2l_training(tmp_path: Path, kills: KillLog, name: str, overrides: list
     assert not bundle.exists()   # moved aside, not lost: the next run restores it
     run_to_end(cmd, env)
     assert_same_bundle(reference, work)
-    assert bundle_leftovers(work) == []
+    assert leftovers(work / "run") == []
 
 
 SFT = ["experiment=t2l_sft", TASKS, *SFT_BUDGET, "objective.ckpt_every=1", "objective.max_steps=10"]

@@ -18,6 +18,7 @@ import pytest
 
 from t2l.lora.library import NAMESPACES, sha256_file
 from t2l.lora.peft_io import ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE
+from tests.helpers.kills import leftovers
 from tests.helpers.paths import BIGBENCH, REPO
 
 pytestmark = pytest.mark.real_assets  # tiny_random uses SmolLM2's tokenizer from the offline bundle
@@ -53,11 +54,6 @@ def check_consistent(root: Path) -> dict:
                 continue  # a temp dir of atomic_directory: checked below
             assert (directory / ADAPTER_WEIGHTS_FILE).is_file() and (directory / ADAPTER_CONFIG_FILE).is_file(), directory
     return data
-
-
-def leftovers(root: Path) -> list[str]:
-    """Temp files/dirs of the atomic writers (`.NAME.*.tmp` / `.old`) anywhere in the library."""
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.name.endswith((".tmp", ".old")))
 
 
 def test_sigkill_mid_task_then_rerun_resumes(tmp_path):
