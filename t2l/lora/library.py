@@ -88,7 +88,7 @@ class Library:
 
     def adapter_dir(self, namespace: str, name: str) -> Path:
         self._check_namespace(namespace)
-        if not name or "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
+        if not name or "/" in name or "\\" in name or name.startswith("."):   # "." and ".." too
             raise T2LError(f"'{name}' is not a task name (no path separators, no leading dot); name a library task")
         return self.root / namespace / name.replace(":", "__")
 
