@@ -9,6 +9,7 @@
     python train.py experiment=library logger=wandb         # log to wandb (offline without network)
 """
 
+import signal
 import sys
 
 import hydra
@@ -21,6 +22,8 @@ from t2l.errors import T2LError
 
 @hydra.main(config_path="conf", config_name="train", version_base="1.3")
 def main(cfg: DictConfig):
+    from pytorch_lightning.utilities.exceptions import SIGTERMException
+
     from t2l.app.jobs import run
 
     try:
@@ -28,6 +31,11 @@ def main(cfg: DictConfig):
     except (T2LError, FloatingPointError) as err:  # FloatingPointError: the non-finite-loss guard
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
+    except SIGTERMException:   # a SystemExit with status 0: a stopped run must not look finished
+        print("stopped by SIGTERM; the last finished step is saved in the run's ckpt/last.ckpt "
+              "(t2l.training.trainer.CheckpointOnSigterm): rerun the same command with resume=true to continue",
+              file=sys.stderr)
+        sys.exit(128 + signal.SIGTERM)
 
 
 if __name__ == "__main__":

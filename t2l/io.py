@@ -24,14 +24,15 @@ def kill_point(name: str) -> None:
     """A crash-test hook at the moments a kill would hurt most (inside the atomic writers' windows).
 
     With T2L_KILL_AT=NAME:N in the environment the process SIGKILLs itself at the N-th pass through
-    point NAME (tests/integration/test_kills.py lands seeded kills there); unset, it does nothing.
+    point NAME (tests/integration/test_kills.py lands seeded kills there); NAME:N:TERM sends SIGTERM
+    instead (a scheduler's polite stop, which the process may handle); unset, it does nothing.
     """
-    wanted = os.environ.get(KILL_AT_ENV)
-    if not wanted or wanted.rpartition(":")[0] != name:
+    wanted = os.environ.get(KILL_AT_ENV, "").split(":")
+    if wanted[0] != name or len(wanted) < 2:
         return
     _passes[name] = _passes.get(name, 0) + 1
-    if str(_passes[name]) == wanted.rpartition(":")[2]:
-        os.kill(os.getpid(), signal.SIGKILL)
+    if str(_passes[name]) == wanted[1]:
+        os.kill(os.getpid(), signal.SIGTERM if wanted[2:] == ["TERM"] else signal.SIGKILL)
 
 
 def _fsync_directory(path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -53,6 +54,9 @@ def make_trainer(*, max_steps: int, val_every: int, callbacks: Sequence[pl.Callb
     trainer_kwargs = dict(trainer_kwargs or {})
     check_trainer_arguments(trainer_kwargs)
     callbacks = list(callbacks)
+    last = last_checkpoint_path(callbacks)
+    if last is not None:
+        callbacks.append(CheckpointOnSigterm(last))
     if logger is not None:   # learning rates per parameter group (trunk, heads), every step
         from pytorch_lightning.callbacks import LearningRateMonitor
 
@@ -61,6 +65,45 @@ def make_trainer(*, max_steps: int, val_every: int, callbacks: Sequence[pl.Callb
                       num_sanity_val_steps=0, callbacks=callbacks, logger=logger if logger is not None else False,
                       enable_model_summary=False, log_every_n_steps=1, default_root_dir=str(root_dir),
                       **extra, **trainer_kwargs)
+
+
+def last_checkpoint_path(callbacks: Sequence[pl.Callback]) -> Path | None:
+    """Where the run's ModelCheckpoint keeps `last.ckpt` (the file `resume=true` reads), if it keeps one."""
+    from pytorch_lightning.callbacks import ModelCheckpoint
+
+    for callback in callbacks:
+        if isinstance(callback, ModelCheckpoint) and callback.save_last and callback.dirpath:
+            return Path(callback.dirpath) / f"{callback.CHECKPOINT_NAME_LAST}{callback.FILE_EXTENSION}"
+    return None
+
+
+class CheckpointOnSigterm(pl.Callback):
+    """On SIGTERM (`kill`, a container stop, a scheduler's preemption) save the step just finished to
+    last.ckpt before the process exits, so `resume=true` loses nothing.
+
+    Lightning's own SIGTERM handling only stops the loop after the current batch (it raises
+    SIGTERMException, a SystemExit); without this a stop lost every step since the last periodic
+    checkpoint (42 steps of a study run). The write is atomic: a second signal or a kill during it
+    leaves the previous last.ckpt.
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def on_exception(self, trainer, module, exception):
+        from pytorch_lightning.utilities.exceptions import SIGTERMException
+
+        if not isinstance(exception, SIGTERMException) or trainer.global_step == 0:
+            return
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.sigterm.tmp")
+        try:
+            trainer.save_checkpoint(tmp)   # every rank calls it (a collective for sharded strategies)
+            if trainer.is_global_zero:
+                os.replace(tmp, self.path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        log.warning("SIGTERM: saved step %d to %s; rerun the same command with resume=true to continue",
+                    trainer.global_step, self.path)
 
 
 def load_checkpoint(path: str | Path) -> dict:

@@ -15,6 +15,8 @@ Sized for CI on a 2-core CPU: tiny_random base model, the fixture BIG-bench task
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -24,9 +26,10 @@ from t2l.assets import MARKER
 from t2l.lora.library import sha256_file
 from t2l.lora.peft_io import ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE
 from t2l.models.bundle import BUNDLE_CONFIG_FILE
+from t2l.training.trainer import checkpoint_step
 from tests.helpers.bigbench_sdist import small_sdist
-from tests.helpers.kills import KillLog, leftovers, run_killed, run_to_end, tree_hashes
-from tests.helpers.paths import BIGBENCH
+from tests.helpers.kills import KillLog, env_with, leftovers, run_killed, run_to_end, tree_hashes
+from tests.helpers.paths import BIGBENCH, REPO
 from tests.helpers.train_runs import SFT_BUDGET, TASKS, differing, hypernet_state, train_command, train_env
 
 pytestmark = pytest.mark.real_assets   # SmolLM2's tokenizer, MiniLM, BIG-bench fixtures through the bundle
@@ -160,6 +163,24 @@ def sft_reference(tmp_path_factory) -> Path:
 def test_t2l_sft_survives_kills_bit_for_bit(tmp_path, kills, sft_reference):
     kill_t2l_training(tmp_path, kills, "t2l_sft", SFT, sft_reference, n_timer=3)
     assert kills.landed("t2l_sft") >= 3
+
+
+def test_t2l_sft_sigterm_saves_its_step_and_resumes_bit_for_bit(tmp_path, sft_reference):
+    """SIGTERM (a polite stop: `kill`, a container stop) lands mid-run with no periodic checkpoint due: the
+    run saves the step it finished to last.ckpt, exits 143 (not 0: it did not finish) and the rerun ends
+    with the uninterrupted run's bundle. The signal is sent from inside the step-3 bundle export."""
+    overrides = [o for o in SFT if not o.startswith("objective.ckpt_every=")]
+    cmd = train_command(tmp_path, *overrides, "objective.ckpt_every=1000", "objective.export_every=3", "resume=true")
+    stopped = subprocess.run(cmd, cwd=REPO, env=env_with(train_env(), "write-directory:1:TERM"),
+                             capture_output=True, text=True, timeout=300)
+    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr[-3000:]
+    assert "resume=true" in stopped.stderr.splitlines()[-1]
+    run = tmp_path / "run"
+    assert checkpoint_step(run / "ckpt" / "last.ckpt") == 3 and not (run / "hypernet").exists()
+    assert (run / "bundles" / "step_3" / BUNDLE_CONFIG_FILE).is_file()   # the export it interrupted finished
+    run_to_end(cmd, train_env())
+    assert_same_bundle(sft_reference, tmp_path)
+    assert leftovers(run) == []
 
 
 def recon_overrides(library: Path) -> list[str]:
