@@ -75,6 +75,11 @@ class TrainingModule(pl.LightningModule):
             self.guard.skip(self.global_step, reason)
         else:
             self.guard.healthy()
+            # The total gradient norm before the update: a run that diverges (adapter norms and loss climbing
+            # to uniform guessing, as one hinge run did at step ~115) shows it here steps before the loss.
+            grads = [p.grad.detach().float().norm() for p in params if p.grad is not None]
+            if grads:
+                self.log("grad_norm", torch.stack(grads).norm(), batch_size=1)
 
     def optimizer_step(self, epoch, batch_idx, optimizer, optimizer_closure=None):
         super().optimizer_step(epoch, batch_idx, optimizer, optimizer_closure)

@@ -211,7 +211,8 @@ def test_heldout_tasks_are_refused(tmp_path):
 
 def test_recipe_options_run_and_log(tmp_path):
     """Mismatch hinge, NEFTune, example conditioning, a prefix-free share, warmup fraction and
-    intermediate bundles, together for 3 steps: the run finishes, logs the mismatch gap and exports."""
+    intermediate bundles, together for 3 steps: the run finishes, logs the mismatch gap and the gradient
+    norm of every step, and exports."""
     proc = run_train(tmp_path, "experiment=t2l_sft", TASKS, "objective.max_steps=3", *SFT_BUDGET,
                      "objective.mismatch_weight=1.0", "objective.neftune_alpha=5", "objective.condition=both",
                      "objective.condition_examples=2", "objective.prefix_free_fraction=0.5",
@@ -222,7 +223,10 @@ def test_recipe_options_run_and_log(tmp_path):
     assert summary["pool"]["cache"] in ("built", "hit") and summary["peak_rss_mb"] > 0
     assert sorted(p.name for p in (tmp_path / "run" / "bundles").iterdir()) == ["step_1", "step_2"]
     T2L.from_pretrained(tmp_path / "run" / "bundles" / "step_1")
-    assert any(row.get("mismatch_gap") for row in csv_metrics(tmp_path))
+    metrics = csv_metrics(tmp_path)
+    assert any(row.get("mismatch_gap") for row in metrics)
+    grad_norms = [float(row["grad_norm"]) for row in metrics if row.get("grad_norm")]
+    assert len(grad_norms) == 3 and all(g > 0 and g == g for g in grad_norms)   # one per step, finite
 
 
 def test_condition_examples_refuses_an_unknown_condition(tmp_path):
