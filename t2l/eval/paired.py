@@ -84,3 +84,26 @@ def paired_markdown(results: dict) -> list[str]:
             lines += [f"| {name} | {100 * d['difference']:+.2f} | [{100 * d['low']:+.2f}, {100 * d['high']:+.2f}] "
                       f"| {d['examples']} |" for name, d in paired.items()]
     return lines
+
+
+def paired_runs(a_lines: list[dict], a_row: str, b_lines: list[dict], b_row: str, prompts: str = "task",
+                seed: int = 0) -> dict:
+    """paired_difference(a_row of run A - b_row of run B) for two `t2l eval` runs, after checking that
+    both rows scored the same examples in the same order (task by task, by prompt text): rows of two runs
+    pair only when the split, limit and prompt setting were the same."""
+    def prompts_of(lines: list[dict], row: str) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for line in lines:
+            if line.get("method") == row and line.get("prompts", "task") == prompts:
+                found[line["task"]].append(line["prompt"])
+        if not found:
+            rows = sorted({line.get("method") for line in lines})
+            raise ValueError(f"no row '{row}' with prompts={prompts} in these predictions (rows: {rows})")
+        return found
+
+    seen_a, seen_b = prompts_of(a_lines, a_row), prompts_of(b_lines, b_row)
+    differ = sorted(t for t in set(seen_a) | set(seen_b) if seen_a.get(t) != seen_b.get(t))
+    if differ:
+        raise ValueError(f"the two rows did not score the same examples for {differ[:5]}"
+                         f"{' ...' if len(differ) > 5 else ''}; pair runs made with the same split, limit and prompts")
+    return paired_difference(outcomes(a_lines, a_row, prompts), outcomes(b_lines, b_row, prompts), seed=seed)

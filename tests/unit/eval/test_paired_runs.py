@@ -1,0 +1,56 @@
+"""`t2l paired`: a row of one eval run minus a row of another, only when both scored the same examples."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from t2l.app.cli import main
+from t2l.eval.paired import paired_against, paired_runs
+
+
+def predictions(row: str, correct: dict[str, list[int]], prompts: str = "task", offset: int = 0) -> list[dict]:
+    return [{"task": task, "method": row, "prompts": prompts, "prompt": f"{task} example {i + offset}",
+             "correct": bool(c)} for task, outcomes in correct.items() for i, c in enumerate(outcomes)]
+
+
+def draws(seed: int, p: float) -> dict[str, list[int]]:
+    rng = random.Random(seed)
+    return {task: [int(rng.random() < p) for _ in range(40)] for task in ("navigate", "snarks", "date_understanding")}
+
+
+def write_run(directory, lines: list[dict]):
+    directory.mkdir(parents=True)
+    (directory / "predictions.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return directory
+
+
+def test_across_runs_equals_within_one_run():
+    t2l, base = predictions("t2l", draws(1, 0.6)), predictions("base", draws(2, 0.4))
+    within = paired_against(t2l + base, "t2l", ["base"], "task")["base"]
+    assert paired_runs(t2l, "t2l", base, "base") == within
+    assert within["difference"] > 0 and within["examples"] == 120 and within["tasks"] == 3
+
+
+def test_rows_on_other_examples_are_refused():
+    t2l = predictions("t2l", draws(1, 0.6))
+    shifted = predictions("base", draws(2, 0.4), offset=1)   # same tasks and counts, other examples
+    with pytest.raises(ValueError, match="did not score the same examples"):
+        paired_runs(t2l, "t2l", shifted, "base")
+    with pytest.raises(ValueError, match="no row 't2l' with prompts=bare"):
+        paired_runs(t2l, "t2l", predictions("base", draws(2, 0.4)), "base", prompts="bare")
+
+
+def test_cli_paired(tmp_path, capsys):
+    a = write_run(tmp_path / "a", predictions("t2l", draws(1, 0.6)))
+    b = write_run(tmp_path / "b", predictions("base", draws(2, 0.4)))
+    assert main(["paired", f"{a}:t2l", f"{b / 'predictions.jsonl'}:base"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("[prompts=task]") and "120 examples, 3 tasks" in printed
+    assert main(["paired", str(a), f"{b}:base"]) == 2
+    assert "is not RUN_DIR:ROW" in capsys.readouterr().err
+    c = write_run(tmp_path / "c", predictions("base", draws(2, 0.4), offset=3))
+    assert main(["paired", f"{a}:t2l", f"{c}:base"]) == 2
+    assert "did not score the same examples" in capsys.readouterr().err
