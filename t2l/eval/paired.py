@@ -98,7 +98,9 @@ def paired_runs(a_lines: list[dict], a_row: str, b_lines: list[dict], b_row: str
                 found[line["task"]].append(line["prompt"])
         if not found:
             rows = sorted({line.get("method") for line in lines})
-            raise ValueError(f"no row '{row}' with prompts={prompts} in these predictions (rows: {rows})")
+            settings = sorted({line.get("prompts", "task") for line in lines})
+            raise ValueError(f"no row '{row}' with prompts={prompts} in these predictions (rows: {rows}; prompt "
+                             f"settings: {settings}); name a row and setting both runs scored")
         return found
 
     seen_a, seen_b = prompts_of(a_lines, a_row), prompts_of(b_lines, b_row)
