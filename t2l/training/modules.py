@@ -75,8 +75,8 @@ class TrainingModule(pl.LightningModule):
             self.guard.skip(self.global_step, reason)
         else:
             self.guard.healthy()
-            # The total gradient norm before the update: a run that diverges (adapter norms and loss climbing
-            # to uniform guessing, as one hinge run did at step ~115) shows it here steps before the loss.
+            # The total gradient norm before the update, in metrics.csv: one hinge run diverged at step ~115
+            # (adapter norms and loss climbing to uniform guessing) with no gradient record to say why.
             grads = [p.grad.detach().float().norm() for p in params if p.grad is not None]
             if grads:
                 self.log("grad_norm", torch.stack(grads).norm(), batch_size=1)
