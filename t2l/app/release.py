@@ -24,6 +24,16 @@ from t2l.models.release import CARD_FILE, DEFAULT_RELEASE, front_matter, verify_
 KEEP = {"hypernet": (BUNDLE_CONFIG_FILE, BUNDLE_WEIGHTS_FILE), "multitask": (ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE)}
 
 
+def export_note(training: dict, settings: dict) -> list[str]:
+    """A bundle exported partway (export_every, or from a checkpoint) carries its run's settings, whose
+    max_steps and warmup are the run's: say so, or `steps: 200` beside `max_steps: 900` reads as an error."""
+    planned = settings.get("max_steps")
+    if planned is None or training.get("steps") == planned:
+        return []
+    return [f"- exported at step {training.get('steps')} of a run set to max_steps {planned}: the settings "
+            "below are that run's (its warmup and schedule were planned for max_steps)"]
+
+
 def card_text(training: dict, results: dict | None, body: str) -> str:
     settings = training.get("settings", {})
     lines = ["# T2L for SmolLM2-135M-Instruct (MiniLM encoder), released default", "",
@@ -32,6 +42,7 @@ def card_text(training: dict, results: dict | None, body: str) -> str:
              "`python train.py experiment=multitask_release`)",
              f"- steps: {training.get('steps')} x {settings.get('tasks_per_batch')} tasks x "
              f"{settings.get('samples_per_task')} example(s); {len(training.get('tasks', []))} training tasks",
+             *export_note(training, settings),
              f"- wall time: {training.get('seconds')} s; peak RSS {training.get('peak_rss_mb')} MB",
              f"- settings: `{json.dumps(settings, sort_keys=True)}`"]
     if results:

@@ -99,3 +99,12 @@ def test_generate_without_a_checkpoint_uses_the_release(tmp_path, capsys):
     assert main(["generate", "description=Answer questions about dates.", f"out={tmp_path / 'dates'}"]) == 0
     weights, _, base_id = load_adapter_weights(tmp_path / "dates", base_spec("smollm2_135m"))
     assert base_id == "HuggingFaceTB/SmolLM2-135M-Instruct" and weights["q_proj.B"].abs().max() > 0
+
+
+@pytest.mark.parametrize("steps, noted", [(200, True), (900, False)])
+def test_the_card_says_when_a_bundle_was_exported_partway(steps, noted):
+    from t2l.app.release import card_text
+
+    training = {"steps": steps, "settings": {"max_steps": 900, "tasks_per_batch": 8, "samples_per_task": 1}}
+    card = card_text(training, None, "Body.")
+    assert ("exported at step 200 of a run set to max_steps 900" in card) is noted
