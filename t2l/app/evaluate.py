@@ -18,13 +18,15 @@ from typing import Mapping
 from omegaconf import DictConfig, OmegaConf
 
 from t2l.errors import T2LError
+from t2l.eval.controls import UPPER_BOUNDS
 from t2l.io import read_json
 from t2l.lora.peft_io import ADAPTER_CONFIG_FILE
 from t2l.tasks.heldout import HELDOUT_SPLIT
 
 
-def adapter_mapping(spec, tasks: list[str]) -> dict[str, str]:
-    """`spec` is None, one adapter dir (all tasks), a {task: dir} mapping, or a JSON file of one."""
+def adapter_mapping(spec, tasks: list[str], namespace: str = "tasks") -> dict[str, str]:
+    """`spec` is None, one adapter dir (all tasks), a {task: dir} mapping, or a JSON file of one; a library
+    manifest.json gives its `namespace` entries when it has that namespace (oracle), else its task LoRAs."""
     if spec is None:
         return {}
     if isinstance(spec, Mapping):
@@ -34,7 +36,7 @@ def adapter_mapping(spec, tasks: list[str]) -> dict[str, str]:
         if path.is_file() and path.suffix == ".json":
             mapping = read_json(path, "adapters= takes a {task: adapter_dir} JSON file or a library manifest.json")
             if "entries" in mapping:  # a library manifest.json: its per-task adapters
-                mapping = {task: str(path.parent / entry["path"]) for task, entry in mapping["entries"]["tasks"].items()}
+                mapping = manifest_mapping(mapping["entries"], path.parent, tasks, namespace)
         else:
             mapping = {task: str(path) for task in tasks}
     for task, directory in mapping.items():
@@ -42,6 +44,19 @@ def adapter_mapping(spec, tasks: list[str]) -> dict[str, str]:
             raise T2LError(f"adapter for task '{task}' at {directory} has no {ADAPTER_CONFIG_FILE}; "
                            "point adapters= at a peft adapter directory")
     return mapping
+
+
+def manifest_mapping(entries: dict, root: Path, tasks: list[str], namespace: str) -> dict[str, str]:
+    """A library manifest's adapters: the `namespace` ones when the row is named after one (oracle), which
+    must then cover every task (a silent base-model fallback would pass for an oracle score); otherwise its
+    task LoRAs, where a missing task is one whose LoRA lost to the base model and so scores as the base."""
+    if namespace == "tasks" or namespace not in entries:
+        return {task: str(root / entry["path"]) for task, entry in entries["tasks"].items()}
+    missing = [task for task in tasks if task not in entries[namespace]]
+    if missing:
+        raise T2LError(f"the library at {root} has no '{namespace}' LoRA for {missing}; train them first "
+                       f"(python train.py experiment={namespace}) or name the row otherwise (adapters_name=)")
+    return {task: str(root / entry["path"]) for task, entry in entries[namespace].items()}
 
 
 def write_results(out: Path, results: dict, predictions: list[dict]) -> None:
@@ -87,7 +102,7 @@ def evaluate_job(cfg: DictConfig) -> dict:
         if not task.split(cfg.eval_split):
             raise T2LError(f"task '{task.name}' has no {cfg.eval_split} examples; choose another eval_split or exclude it")
     adapters = adapter_mapping(OmegaConf.to_container(cfg.adapters) if isinstance(cfg.adapters, DictConfig)
-                               else cfg.adapters, names)
+                               else cfg.adapters, names, namespace=str(cfg.adapters_name))
     base = base_model_spec(cfg)
     spec = lora_spec(cfg, base)
     shots = int(cfg.shots)
@@ -98,7 +113,10 @@ def evaluate_job(cfg: DictConfig) -> dict:
 
         bundle = T2L.from_pretrained(resolve_checkpoint(str(cfg.checkpoint)), base=base)
         spec = bundle.spec
-    saved = adapter_dir_row(str(cfg.adapters_name), [adapters.get(n) for n in names], base, spec) if adapters else None
+    # adapters_name=oracle: LoRAs trained on the held-out tasks themselves, reported as the upper bound.
+    saved_kind = "upper_bound" if str(cfg.adapters_name) in UPPER_BOUNDS else "method"
+    saved = (adapter_dir_row(str(cfg.adapters_name), [adapters.get(n) for n in names], base, spec, kind=saved_kind)
+             if adapters else None)
 
     def rows_for(setting_tasks: list) -> list[BenchmarkRow]:
         rows: list[BenchmarkRow] = []

@@ -79,7 +79,7 @@ class EvalConfig(RunConfig):
     batch_size: int = EvalSettings.batch_size
     max_new_tokens: int = EvalSettings.max_new_tokens
     adapters: Any = None        # one peft dir (all tasks), {task: dir}, a JSON file of one, or a manifest.json
-    adapters_name: str = "adapters"   # the row name of adapters= in tables (e.g. multitask_lora)
+    adapters_name: str = "adapters"   # the row name of adapters= in tables (multitask_lora; oracle: the library's oracle namespace, an upper bound)
     out: str | None = None      # write DIR/results.json and DIR/predictions.jsonl
     checkpoint: str | None = None   # a T2L bundle (`release`: the released one): adapters from each task's description
     controls: list[str] = field(default_factory=lambda: ["random", "wrong"])
