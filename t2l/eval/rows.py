@@ -114,7 +114,7 @@ def adapter_dir_row(name: str, adapter_dirs: Sequence[str | None], base, spec: L
     """Saved peft adapters, one directory per task (None: the base model), applied in-process like every row."""
     loaded = {d: load_adapter_weights(d, base, expect=spec)[0] for d in dict.fromkeys(adapter_dirs) if d is not None}
     return BenchmarkRow(name, [loaded[d] if d is not None else None for d in adapter_dirs], kind=kind,
-                        sources=list(adapter_dirs))
+                        sources=list(adapter_dirs), detail={"bound": name} if kind == "upper_bound" else {})
 
 
 def library_row(name: str, library, namespace: str, tasks: Sequence[Task], kind: str = "method",

@@ -42,3 +42,11 @@ def test_a_namespace_missing_a_task_is_refused_rather_than_scored_as_the_base(tm
     path = library(tmp_path, {"tasks": ["h2"], "oracle": ["h1"]})
     with pytest.raises(T2LError, match=r"no 'oracle' LoRA for \['h2'\].*experiment=oracle"):
         adapter_mapping(str(path), ["h1", "h2"], namespace="oracle")
+
+
+def test_saved_adapters_named_oracle_are_the_upper_bound_row():
+    from t2l.eval.rows import adapter_dir_row
+
+    row = adapter_dir_row("oracle", [None], base=None, spec=None, kind="upper_bound")
+    assert row.kind == "upper_bound" and row.detail == {"bound": "oracle"}   # the report's glossary key
+    assert adapter_dir_row("multitask_lora", [None], base=None, spec=None).detail == {}
