@@ -50,10 +50,10 @@ def manifest_mapping(entries: dict, root: Path, tasks: list[str], namespace: str
     """A library manifest's adapters: the `namespace` ones when the row is named after one (oracle), which
     must then cover every task (a silent base-model fallback would pass for an oracle score); otherwise its
     task LoRAs, where a missing task is one whose LoRA lost to the base model and so scores as the base."""
-    if namespace == "tasks" or namespace not in entries:
-        return {task: str(root / entry["path"]) for task, entry in entries["tasks"].items()}
+    if namespace not in entries:
+        namespace = "tasks"
     missing = [task for task in tasks if task not in entries[namespace]]
-    if missing:
+    if missing and namespace != "tasks":
         raise T2LError(f"the library at {root} has no '{namespace}' LoRA for {missing}; train them first "
                        f"(python train.py experiment={namespace}) or name the row otherwise (adapters_name=)")
     return {task: str(root / entry["path"]) for task, entry in entries[namespace].items()}
