@@ -59,6 +59,14 @@ def manifest_mapping(entries: dict, root: Path, tasks: list[str], namespace: str
     return {task: str(root / entry["path"]) for task, entry in entries[namespace].items()}
 
 
+def eval_descriptions(cfg: DictConfig) -> str:
+    choice = str(cfg.eval_descriptions)
+    if choice not in ("first", "all"):
+        raise T2LError(f"eval_descriptions={choice} is not an option; use first (each task's first evaluation "
+                       "description) or all (every one, rotated over the scored examples)")
+    return choice
+
+
 def write_results(out: Path, results: dict, predictions: list[dict]) -> None:
     """predictions.jsonl first, results.json last (its presence means the run finished)."""
     from t2l.io import atomic_write_json, atomic_write_text
@@ -101,6 +109,7 @@ def evaluate_job(cfg: DictConfig) -> dict:
     for task in tasks:
         if not task.split(cfg.eval_split):
             raise T2LError(f"task '{task.name}' has no {cfg.eval_split} examples; choose another eval_split or exclude it")
+    all_descriptions = eval_descriptions(cfg) == "all"
     adapters = adapter_mapping(OmegaConf.to_container(cfg.adapters) if isinstance(cfg.adapters, DictConfig)
                                else cfg.adapters, names, namespace=str(cfg.adapters_name))
     base = base_model_spec(cfg)
@@ -124,7 +133,8 @@ def evaluate_job(cfg: DictConfig) -> dict:
             k = int(cfg.examples_k)
             began = time.perf_counter()
             rows += t2l_rows("t2l", bundle, setting_tasks, list(cfg.controls or []), seed=int(cfg.seed),
-                             examples=example_inputs(setting_tasks, k, int(cfg.seed)) if k else None)
+                             examples=example_inputs(setting_tasks, k, int(cfg.seed)) if k else None,
+                             all_descriptions=all_descriptions)
             seconds, made = time.perf_counter() - began, len(rows) * len(setting_tasks)
             print(f"generated {made} adapters ({len(rows)} T2L rows x {len(setting_tasks)} tasks) in {seconds:.2f} s: "
                   f"{made / seconds:.0f} adapters/s, encoder included ({machine_line()})")

@@ -85,6 +85,7 @@ class EvalConfig(RunConfig):
     controls: list[str] = field(default_factory=lambda: ["random", "wrong"])
     include_base: bool = True   # with checkpoint: also the base model row
     examples_k: int = 0         # with checkpoint: > 0 adds T2L from k unlabeled train inputs (+ wrong_examples control)
+    eval_descriptions: str = "first"   # with checkpoint: first | all (rotate every evaluation description over the scored examples)
     prompt_settings: list[str] = field(default_factory=lambda: ["task"])   # task | bare (t2l.tasks.prompts)
     base_model: Any = None
     data: Any = None

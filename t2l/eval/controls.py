@@ -17,7 +17,6 @@ import re
 from typing import Sequence
 
 from t2l.errors import T2LError
-from t2l.tasks.schema import Task
 
 GENERIC_DESCRIPTION = "Solve the following task."
 FALLBACK_WRONG = "Translate English sentences into French."
@@ -31,19 +30,30 @@ INPUT_CONTROLS = {"wrong_examples": "another evaluated task's unlabeled example 
 UPPER_BOUNDS = {"oracle": "a LoRA trained on the held-out task's own examples; not zero-shot, an upper bound"}
 
 
-def control_descriptions(tasks: Sequence[Task], controls: Sequence[str], seed: int = 0) -> dict[str, list[str]]:
-    """{control: one description per task}, in the order `controls` names them."""
+def control_descriptions(real: Sequence[str], controls: Sequence[str], seed: int = 0,
+                         draw: int = 0) -> dict[str, list[str]]:
+    """{control: one description per task}, in the order `controls` names them; `real` holds each task's
+    description. `draw` > 0 seeds another random draw (one per rotated evaluation description)."""
     unknown = set(controls) - set(CONTROLS)
     if unknown:
         raise T2LError(f"unknown controls {sorted(unknown)}; choose from {list(CONTROLS)}")
-    real = [t.description for t in tasks]
     out: dict[str, list[str]] = {}
     if "random" in controls:
         vocab = sorted({w for d in real for w in re.findall(r"[A-Za-z]+", d.lower())}) or ["task"]
-        rng = random.Random(f"random-description:{seed}")
+        rng = random.Random(f"random-description:{seed}" + (f":{draw}" if draw else ""))
         out["random"] = [" ".join(rng.choice(vocab) for _ in range(max(3, len(d.split())))) for d in real]
     if "wrong" in controls:
         out["wrong"] = [real[(i + 1) % len(real)] if len(real) > 1 else FALLBACK_WRONG for i in range(len(real))]
     if "generic" in controls:
         out["generic"] = [GENERIC_DESCRIPTION] * len(real)
     return out
+
+
+def rotated_controls(real: Sequence[Sequence[str]], controls: Sequence[str], seed: int = 0) -> dict[str, list[list[str]]]:
+    """Controls for tasks with several evaluation descriptions each: for the k-th description of every task
+    (cycled where a task has fewer), the k-th control text, so a control rotates the way T2L does.
+    Wrong: the next task's k-th description. With one description per task this is control_descriptions."""
+    draws = [control_descriptions([texts[k % len(texts)] for texts in real], controls, seed, draw=k)
+             for k in range(max(len(texts) for texts in real))]
+    return {control: [[draws[k][control][t] for k in range(len(texts))] for t, texts in enumerate(real)]
+            for control in (draws[0] if draws else {})}

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from t2l.errors import T2LError
-from t2l.eval.controls import KINDS, control_descriptions
-from t2l.eval.scoring import EvalSettings, evaluate_task
+from t2l.eval.controls import KINDS, rotated_controls
+from t2l.eval.scoring import EvalSettings, evaluate_task, summarise
 from t2l.lora.apply import apply_lora
 from t2l.lora.peft_io import load_adapter_weights
 from t2l.lora.spec import LoRASpec, LoRAWeights, unbatch
@@ -34,11 +34,13 @@ log = logging.getLogger(__name__)
 @dataclass
 class BenchmarkRow:
     name: str
-    adapters: Sequence[LoRAWeights | None] | None = None   # one per task, in task order; None: base model
+    # one per task, in task order (None: the base model); a list for a task rotates through its adapters,
+    # one per evaluation description (evaluate_rotation)
+    adapters: Sequence[LoRAWeights | list[LoRAWeights] | None] | None = None
     shots: int = 0
     kind: str = "method"            # method | control | upper_bound
     budget: dict = field(default_factory=dict)
-    descriptions: Sequence[str] | None = None
+    descriptions: Sequence[str | list[str]] | None = None   # per task: the text(s) its adapter(s) came from
     detail: dict = field(default_factory=dict)
     sources: Sequence[str | None] | None = None   # per task: where its adapter came from (a path), if anywhere
 
@@ -55,10 +57,9 @@ def evaluate_rows(model, tokenizer, tasks: Sequence[Task], rows: Sequence[Benchm
         start, summaries = time.perf_counter(), {}
         row_settings = replace(settings, shots=row.shots)
         for i, task in enumerate(tasks):
-            lora = row.adapters[i] if row.adapters is not None else None
-            hooks = apply_lora(model, {k: v[None] for k, v in lora.items()}, spec) if lora is not None else nullcontext()
-            with hooks:
-                summary, lines = evaluate_task(model, tokenizer, task, row_settings)
+            entry = row.adapters[i] if row.adapters is not None else None
+            summary, lines = evaluate_rotation(model, tokenizer, task, entry if isinstance(entry, list) else [entry],
+                                               spec, row_settings)
             if row.sources is not None:
                 summary["adapter"] = row.sources[i]
             summaries[task.name] = summary
@@ -73,6 +74,32 @@ def evaluate_rows(model, tokenizer, tasks: Sequence[Task], rows: Sequence[Benchm
         log.info("[row %d/%d] %s: average %.3f (%.0f s)", r + 1, len(rows), row.name, methods[row.name]["average"],
                  methods[row.name]["eval_seconds"])
     return {"methods": methods}, predictions
+
+
+def evaluate_rotation(model, tokenizer, task: Task, adapters: Sequence[LoRAWeights | None], spec: LoRASpec,
+                      settings: EvalSettings) -> tuple[dict, list[dict]]:
+    """Score a task with one adapter, or rotate through several (one per evaluation description): scored
+    example j uses adapter j mod d. Every description is measured at the cost of one, and the lines come
+    back in scoring order, so pairing against other rows stays example by example."""
+    if len(adapters) == 1:
+        with _applied(model, adapters[0], spec):
+            return evaluate_task(model, tokenizer, task, settings)
+    examples = task.split(settings.split)[: settings.limit]
+    placed: list[tuple[int, dict]] = []
+    for d, lora in enumerate(adapters):
+        shard = examples[d::len(adapters)]
+        if not shard:
+            continue
+        with _applied(model, lora, spec):
+            _, lines = evaluate_task(model, tokenizer, replace(task, **{settings.split: shard}),
+                                     replace(settings, limit=None))
+        placed += [(d + m * len(adapters), {**line, "description_index": d}) for m, line in enumerate(lines)]
+    lines = [line for _, line in sorted(placed, key=lambda p: p[0])]
+    return summarise(lines, task.metric, settings), lines
+
+
+def _applied(model, lora: LoRAWeights | None, spec: LoRASpec):
+    return apply_lora(model, {k: v[None] for k, v in lora.items()}, spec) if lora is not None else nullcontext()
 
 
 def evaluate_prompt_settings(model, tokenizer, tasks: Sequence[Task], rows_for, spec: LoRASpec, settings: EvalSettings,
@@ -140,10 +167,12 @@ def library_row(name: str, library, namespace: str, tasks: Sequence[Task], kind:
 
 
 def t2l_rows(name: str, bundle, tasks: Sequence[Task], controls: Sequence[str] = (), icl_shots: int = 0,
-             seed: int = 0, examples: Sequence[Sequence[str]] | None = None) -> list[BenchmarkRow]:
+             seed: int = 0, examples: Sequence[Sequence[str]] | None = None,
+             all_descriptions: bool = False) -> list[BenchmarkRow]:
     """T2L from each task's description; +ICL; the control descriptions (random / wrong / generic); and,
     given `examples` (k unlabeled train inputs per task), T2L from those inputs and its control (another
-    task's inputs)."""
+    task's inputs). `all_descriptions`: every evaluation description of a task, rotated over its scored
+    examples (evaluate_rotation), and the controls rotated alike; else each task's first."""
     training = bundle.training
     settings = training.get("settings", {})
     budget = {"objective": training.get("objective"), "steps": training.get("steps"),
@@ -151,14 +180,16 @@ def t2l_rows(name: str, bundle, tasks: Sequence[Task], controls: Sequence[str] =
     if training.get("objective") == "sft":  # recon sees adapters, not examples
         budget["examples_seen"] = int(training.get("steps", 0)) * int(settings.get("tasks_per_batch", 0)) * int(
             settings.get("samples_per_task", 0))
-    real = [t.description for t in tasks]
-    adapters = unbatch(bundle.generate(real))
-    rows = [BenchmarkRow(name, adapters, budget=budget, descriptions=real)]
+    real = [(list(t.descriptions) or [t.name]) if all_descriptions else [t.description] for t in tasks]
+    detail = {"eval_descriptions": "all"} if all_descriptions else {}
+    adapters = generated_per_task(bundle, real)
+    rows = [BenchmarkRow(name, adapters, budget=budget, descriptions=_as_shown(real), detail=dict(detail))]
     if icl_shots:
-        rows.append(BenchmarkRow(f"{name}_icl{icl_shots}", adapters, shots=icl_shots, budget=budget, descriptions=real))
-    for control, texts in control_descriptions(tasks, list(controls), seed).items():
-        rows.append(BenchmarkRow(f"{name}_{control}", unbatch(bundle.generate(texts)), kind="control",
-                                 budget=budget, descriptions=texts, detail={"control": control}))
+        rows.append(BenchmarkRow(f"{name}_icl{icl_shots}", adapters, shots=icl_shots, budget=budget,
+                                 descriptions=_as_shown(real), detail=dict(detail)))
+    for control, texts in rotated_controls(real, list(controls), seed).items():
+        rows.append(BenchmarkRow(f"{name}_{control}", generated_per_task(bundle, texts), kind="control",
+                                 budget=budget, descriptions=_as_shown(texts), detail={"control": control, **detail}))
     if examples is not None:
         k = min(len(e) for e in examples)
         rows.append(BenchmarkRow(f"{name}_examples", unbatch(bundle.generate(examples=examples)), budget=budget,
@@ -168,6 +199,22 @@ def t2l_rows(name: str, bundle, tasks: Sequence[Task], controls: Sequence[str] =
             rows.append(BenchmarkRow(f"{name}_wrong_examples", unbatch(bundle.generate(examples=wrong)), kind="control",
                                      budget=budget, detail={"control": "wrong_examples", "k": k}))
     return rows
+
+
+def generated_per_task(bundle, texts: Sequence[Sequence[str]]) -> list[LoRAWeights | list[LoRAWeights]]:
+    """One generation pass over every task's descriptions; per task its adapter, or the list of them to
+    rotate through when it has several distinct descriptions."""
+    distinct = [list(dict.fromkeys(t)) for t in texts]
+    flat = unbatch(bundle.generate([d for task in distinct for d in task]))
+    out, at = [], 0
+    for task in distinct:
+        out.append(flat[at] if len(task) == 1 else flat[at:at + len(task)])
+        at += len(task)
+    return out
+
+
+def _as_shown(texts: Sequence[Sequence[str]]) -> list[str | list[str]]:
+    return [list(dict.fromkeys(t)) if len(set(t)) > 1 else t[0] for t in texts]
 
 
 def example_inputs(tasks: Sequence[Task], k: int, seed: int = 0) -> list[list[str]]:

@@ -166,16 +166,18 @@ def evaluate_task(model, tokenizer, task: Task, settings: EvalSettings) -> tuple
                          "gold_all": list(ex.answers), "pred": pred, "pred_norm": pred_norm,
                          "scores": [s for s, _ in sc], "n_tokens": [n for _, n in sc],
                          "correct": pred in ex.answers, "correct_norm": pred_norm in ex.answers})
-        n = len(rows)
-        summary = {"accuracy": sum(r["correct"] for r in rows) / n,
-                   "accuracy_norm": sum(r["correct_norm"] for r in rows) / n, "n": n, "metric": "mc"}
     else:
         outputs = greedy_generate(model, tokenizer, prompts, settings.max_new_tokens, settings.batch_size, settings.progress)
         for ex, prompt, output in zip(examples, prompts, outputs):
             rows.append({"task": task.name, "prompt": prompt, "target": ex.target, "targets": list(ex.targets),
                          "output": output, "correct": exact_match(output, ex.targets)})
-        n = len(rows)
-        summary = {"accuracy": sum(r["correct"] for r in rows) / n, "n": n, "metric": "gen"}
-    summary["shots"] = settings.shots
-    summary["split"] = settings.split
-    return summary, rows
+    return summarise(rows, task.metric, settings), rows
+
+
+def summarise(rows: Sequence[dict], metric: str, settings: EvalSettings) -> dict:
+    """A task's summary from its prediction rows (the one place accuracy is computed from them)."""
+    n = len(rows)
+    summary = {"accuracy": sum(r["correct"] for r in rows) / n}
+    if metric == "mc":
+        summary["accuracy_norm"] = sum(r["correct_norm"] for r in rows) / n
+    return {**summary, "n": n, "metric": metric, "shots": settings.shots, "split": settings.split}

@@ -1,4 +1,4 @@
-"""Specs and configs read from conf/: the base-model spec and the MiniLM encoder config."""
+"""Specs and configs read from conf/ (the base-model spec, the MiniLM encoder config), and random LoRA weights."""
 
 from __future__ import annotations
 
@@ -15,3 +15,16 @@ def base_spec(name: str):
 
 def minilm_config() -> dict:
     return yaml.safe_load((REPO / "conf" / "encoder" / "minilm.yaml").read_text())
+
+
+def random_weights(spec, tasks: int, seed: int = 0, scale: float = 0.05) -> dict:
+    """Random A and B (B nonzero, unlike a fresh LoRA) so that every adapter visibly changes the output."""
+    import torch
+
+    gen = torch.Generator().manual_seed(seed)
+    weights = {}
+    for module in spec.target_modules:
+        for ab in "AB":
+            shape = spec.a_shape(module) if ab == "A" else spec.b_shape(module)
+            weights[f"{module}.{ab}"] = torch.randn(tasks, spec.num_layers, *shape, generator=gen) * scale
+    return weights

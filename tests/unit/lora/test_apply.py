@@ -12,20 +12,10 @@ import torch.nn.functional as F
 from t2l.errors import T2LError
 from t2l.lora.apply import apply_lora
 from t2l.lora.spec import MODULE_PARENT, LoRASpec
+from tests.helpers.specs import random_weights
 
 TEXTS = ["The quick brown fox jumps over the lazy dog.", "Hello there", "Q: two plus two?\nA: four",
          "A longer sentence about books on a shelf, ordered left to right by colour."]
-
-
-def random_weights(spec: LoRASpec, tasks: int, seed: int = 0, scale: float = 0.05) -> dict[str, torch.Tensor]:
-    """Random A and B (B nonzero, unlike a fresh LoRA) so that every adapter visibly changes the output."""
-    gen = torch.Generator().manual_seed(seed)
-    weights = {}
-    for module in spec.target_modules:
-        for ab in "AB":
-            shape = spec.a_shape(module) if ab == "A" else spec.b_shape(module)
-            weights[f"{module}.{ab}"] = torch.randn(tasks, spec.num_layers, *shape, generator=gen) * scale
-    return weights
 
 
 def merged_params(model, weights, spec: LoRASpec, task: int) -> dict[str, torch.Tensor]:
