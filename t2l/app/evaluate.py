@@ -36,7 +36,8 @@ def adapter_mapping(spec, tasks: list[str], namespace: str = "tasks") -> dict[st
         if path.is_file() and path.suffix == ".json":
             mapping = read_json(path, "adapters= takes a {task: adapter_dir} JSON file or a library manifest.json")
             if "entries" in mapping:  # a library manifest.json: its per-task adapters
-                mapping = manifest_mapping(mapping["entries"], path.parent, tasks, namespace)
+                mapping = manifest_mapping(mapping["entries"], path.parent, tasks, namespace,
+                                           kept_base=mapping.get("kept_base", {}))
         else:
             mapping = {task: str(path) for task in tasks}
     for task, directory in mapping.items():
@@ -46,13 +47,17 @@ def adapter_mapping(spec, tasks: list[str], namespace: str = "tasks") -> dict[st
     return mapping
 
 
-def manifest_mapping(entries: dict, root: Path, tasks: list[str], namespace: str) -> dict[str, str]:
+def manifest_mapping(entries: dict, root: Path, tasks: list[str], namespace: str,
+                     kept_base: dict | None = None) -> dict[str, str]:
     """A library manifest's adapters: the `namespace` ones when the row is named after one (oracle), which
     must then cover every task (a silent base-model fallback would pass for an oracle score); otherwise its
-    task LoRAs, where a missing task is one whose LoRA lost to the base model and so scores as the base."""
+    task LoRAs, where a missing task is one whose LoRA lost to the base model and so scores as the base.
+    A task the manifest records under kept_base (its LoRA lost to the base model on validation, so the
+    base model is that task's selected adapter) is covered: it maps to nothing and scores as the base."""
     if namespace not in entries:
         namespace = "tasks"
-    missing = [task for task in tasks if task not in entries[namespace]]
+    kept = (kept_base or {}).get(namespace, {})
+    missing = [task for task in tasks if task not in entries[namespace] and task not in kept]
     if missing and namespace != "tasks":
         raise T2LError(f"the library at {root} has no '{namespace}' LoRA for {missing}; train them first "
                        f"(python train.py experiment={namespace}) or name the row otherwise (adapters_name=)")

@@ -44,6 +44,18 @@ def test_a_namespace_missing_a_task_is_refused_rather_than_scored_as_the_base(tm
         adapter_mapping(str(path), ["h1", "h2"], namespace="oracle")
 
 
+def test_a_task_whose_lora_lost_to_the_base_is_covered_and_scores_as_the_base(tmp_path):
+    """The library trainer stores no adapter for a task whose LoRA lost on validation and records it under
+    kept_base: the base model is then that task's selected oracle, not a missing one."""
+    path = library(tmp_path, {"tasks": [], "oracle": ["h1"]})
+    manifest = json.loads(path.read_text())
+    manifest["kept_base"] = {"oracle": {"h2": {"task": "h2", "val_gain": -0.125}}}
+    path.write_text(json.dumps(manifest))
+    assert adapter_mapping(str(path), ["h1", "h2"], namespace="oracle") == {"h1": str(tmp_path / "oracle" / "h1")}
+    with pytest.raises(T2LError, match=r"no 'oracle' LoRA for \['h3'\]"):   # kept_base covers h2 only
+        adapter_mapping(str(path), ["h1", "h2", "h3"], namespace="oracle")
+
+
 def test_saved_adapters_named_oracle_are_the_upper_bound_row():
     from t2l.eval.rows import adapter_dir_row
 
