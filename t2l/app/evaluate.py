@@ -140,8 +140,9 @@ def evaluate_job(cfg: DictConfig) -> dict:
             rows += t2l_rows("t2l", bundle, setting_tasks, list(cfg.controls or []), seed=int(cfg.seed),
                              examples=example_inputs(setting_tasks, k, int(cfg.seed)) if k else None,
                              all_descriptions=all_descriptions)
-            seconds, made = time.perf_counter() - began, len(rows) * len(setting_tasks)
-            print(f"generated {made} adapters ({len(rows)} T2L rows x {len(setting_tasks)} tasks) in {seconds:.2f} s: "
+            seconds = time.perf_counter() - began
+            made = sum(len(a) if isinstance(a, list) else 1 for row in rows for a in row.adapters)
+            print(f"generated {made} adapters for {len(rows)} T2L rows x {len(setting_tasks)} tasks in {seconds:.2f} s: "
                   f"{made / seconds:.0f} adapters/s, encoder included ({machine_line()})")
             for row in rows:  # `t2l eval` names control rows by the control alone: random, wrong, generic
                 if row.kind == "control":
