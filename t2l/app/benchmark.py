@@ -20,7 +20,7 @@ from t2l.baselines.lorahub import LoraHubSettings
 from t2l.errors import T2LError
 from t2l.eval.rows import BenchmarkRow
 from t2l.eval.scoring import EvalSettings
-from t2l.tasks.heldout import HELDOUT_SPLIT, refuse_heldout
+from t2l.tasks.heldout import GENERATED_SPLIT, HELDOUT_SPLIT, refuse_heldout
 from t2l.tasks.schema import Task
 
 
@@ -124,7 +124,7 @@ def benchmark_job(cfg: DictConfig) -> dict:
     names = select_tasks(cfg, ctx.catalog, HELDOUT_SPLIT)
     outside = [n for n in names if n not in ctx.heldout()]
     if outside:
-        raise T2LError(f"benchmark tasks must be held-out ({HELDOUT_SPLIT}); {outside[:5]} are not")
+        raise T2LError(f"benchmark tasks must be held-out ({HELDOUT_SPLIT}, {GENERATED_SPLIT}); {outside[:5]} are not")
     tasks = [task_catalog(cfg, evaluation=True).load(n) for n in names]   # with their evaluation descriptions
     build_missing(ctx, config, names, settings_of(cfg.library.budget, LoRATrainBudget),
                   int(cfg.library.multitask.val_tasks))

@@ -152,7 +152,8 @@ class TaskCatalog:
                 close = difflib.get_close_matches(name, self._loaders, n=3, cutoff=0.6)
                 hint = f"did you mean {', '.join(close)}?" if close else "list tasks with `t2l tasks`"
                 if self._unavailable:
-                    hint += f" (BIG-bench is not indexed: {self._unavailable})"
+                    hint += (f" (BIG-bench is not indexed: {self._unavailable}; the held-out tasks t2l generates "
+                             "itself need no copy: split=heldout_generated)")
                 raise T2LError(f"unknown task '{name}'; {hint}")
 
     def split_names(self, split: str) -> list[str]:

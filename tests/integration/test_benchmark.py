@@ -189,7 +189,7 @@ def test_benchmark_refuses_tasks_that_are_not_heldout(tmp_path):
     cfg.tasks = ["toy_choice"]
     with pytest.raises(T2LError) as err:
         train(cfg)
-    assert str(err.value) == "benchmark tasks must be held-out (heldout_bbh); ['toy_choice'] are not"
+    assert str(err.value) == "benchmark tasks must be held-out (heldout_bbh, heldout_generated); ['toy_choice'] are not"
     assert not (tmp_path / "lib").exists()   # refused before any build
 
 
