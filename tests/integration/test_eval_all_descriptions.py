@@ -1,5 +1,5 @@
 """`t2l eval eval_descriptions=all` on the released bundle, real SmolLM2 and a real held-out task with its
-evaluation bank: every description is used, example j under description j mod d, and the scores recorded
+evaluation bank (a generated one: no BIG-bench copy needed): every description is used, example j under description j mod d, and the scores recorded
 for an example are those of the adapter its description generates (re-scored one sequence per forward)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from tests.helpers.scoring_oracle import plain_choice_logprob
 
 pytestmark = pytest.mark.real_assets
 
-TASK = "navigate"
+TASK = "web_of_lies"   # generated: no BIG-bench copy needed
 LIMIT = 9   # the bank holds 7 descriptions per held-out task: the rotation wraps
 
 
@@ -28,10 +28,10 @@ def test_every_evaluation_description_is_rotated_over_the_scored_examples(tmp_pa
 
     stdout = io.StringIO()
     with contextlib.redirect_stdout(stdout):
-        code = main(["eval", "checkpoint=release", "split=heldout_bbh", f"tasks=[{TASK}]", "eval_split=test",
+        code = main(["eval", "checkpoint=release", "split=heldout_generated", f"tasks=[{TASK}]", "eval_split=test",
                      f"limit={LIMIT}", "controls=[wrong]", "eval_descriptions=all", f"out={tmp_path}"])
     assert code == 0, stdout.getvalue()[-2000:]
-    bank = task_catalog(compose("eval", ["split=heldout_bbh"]), evaluation=True).load(TASK).descriptions
+    bank = task_catalog(compose("eval", ["split=heldout_generated"]), evaluation=True).load(TASK).descriptions
     assert 5 <= len(bank) < LIMIT
     methods = json.loads((tmp_path / "results.json").read_text())["methods"]
     assert methods["t2l"]["descriptions"][TASK] == bank and methods["t2l"]["eval_descriptions"] == "all"
@@ -53,7 +53,7 @@ def test_every_evaluation_description_is_rotated_over_the_scored_examples(tmp_pa
 def test_an_unknown_eval_descriptions_value_is_one_line_naming_the_options(tmp_path, capsys):
     from t2l.app.cli import main
 
-    code = main(["eval", "checkpoint=release", "split=heldout_bbh", f"tasks=[{TASK}]", "limit=1",
+    code = main(["eval", "checkpoint=release", "split=heldout_generated", f"tasks=[{TASK}]", "limit=1",
                  "eval_descriptions=every", f"out={tmp_path}"])
     err = capsys.readouterr().err
     assert code != 0 and "eval_descriptions=every" in err and "first" in err and "all" in err

@@ -25,7 +25,7 @@ from t2l.tasks.prompts import sft_features
 from t2l.tasks.registry import TaskCatalog, TaskSources
 from t2l.training.lora_library import LoRATrainBudget, train_library
 
-pytestmark = pytest.mark.real_assets
+pytestmark = [pytest.mark.real_assets, pytest.mark.real_bigbench]
 
 TASK = "anachronisms"
 LOGITS_ATOL = 1e-5      # fp32 logits of magnitude ~10-30 (measured: equal bit for bit); the adapter moves them by ~13

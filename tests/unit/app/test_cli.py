@@ -33,6 +33,7 @@ def test_assets_check_empty_home(tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.real_assets
+@pytest.mark.real_bigbench
 def test_assets_check_real_home(capsys):
     assert main(["assets", "--check"]) == 0
     out, _ = capsys.readouterr()
@@ -140,5 +141,6 @@ def test_tasks_lists_a_split_file(tmp_path, capsys):
 def test_tasks_lists_everything_without_a_split(capsys):
     assert main(["tasks", f"data.bigbench_dir={BIGBENCH}"]) == 0
     out, _ = capsys.readouterr()
-    assert out.splitlines() == ["toy_broken", "toy_choice", "toy_empty", "toy_family", "toy_family:sub_a",
-                                "toy_family:sub_b", "toy_generate", "toy_prefixed"]
+    assert out.splitlines() == ["boolean_expressions", "multistep_arithmetic_two", "toy_broken", "toy_choice",
+                                "toy_empty", "toy_family", "toy_family:sub_a", "toy_family:sub_b", "toy_generate",
+                                "toy_prefixed", "web_of_lies"]   # the fixture BIG-bench and the generated tasks

@@ -251,6 +251,7 @@ def test_cli_composes_the_library_and_writes_a_peft_dir(tiny_model, tiny_library
 
 
 @pytest.mark.real_assets
+@pytest.mark.real_bigbench
 def test_real_smollm2_search_finds_a_helpful_library_adapter(smollm2):
     """Real SmolLM2, real sports_understanding. The library holds a random adapter and one fitted (2 Adam
     steps) to 8 OTHER training examples of the task; the search runs on the first 5. The w = 0 objective is

@@ -241,13 +241,15 @@ def test_oracle_experiment_writes_the_oracle_namespace_only(tmp_path):
         library.training_adapters("oracle")
 
 
-def test_library_experiment_refuses_a_heldout_task_on_the_real_bundle(tmp_path):
+@pytest.mark.parametrize("task", [pytest.param("date_understanding", marks=pytest.mark.real_bigbench),
+                                  "web_of_lies"])   # a BIG-bench held-out task; a generated one
+def test_library_experiment_refuses_a_heldout_task_on_the_real_bundle(tmp_path, task):
     root = tmp_path / "lib"
-    proc = run_train(tmp_path, "experiment=library", "tasks=[date_understanding]", f"library.dir={root}",
+    proc = run_train(tmp_path, "experiment=library", f"tasks=[{task}]", f"library.dir={root}",
                      bigbench=None)  # data.bigbench_dir defaults to the bundle's real BIG-bench
     assert proc.returncode == 2, proc.log[-4000:]
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
-    assert len(errors) == 1 and "contamination" in errors[0] and "date_understanding" in errors[0]
+    assert len(errors) == 1 and "contamination" in errors[0] and task in errors[0]
     assert not root.exists()  # refused before the library (or the model) was touched
     assert "Trainer" not in proc.log and not (tmp_path / "logs").exists()
 

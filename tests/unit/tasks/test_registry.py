@@ -7,6 +7,7 @@ import pytest
 
 from t2l.errors import T2LError
 from t2l.tasks.descriptions import DescriptionBank
+from t2l.tasks.generated import GENERATED   # the generated source is on by default
 from t2l.tasks.registry import (
     TaskCatalog,
     TaskSources,
@@ -40,9 +41,10 @@ def _jsonl(path: Path, rows) -> Path:
 
 # ------------------------------------------------------------------ listing and selection
 
-def test_names_span_both_sources(dirs):
+def test_names_span_every_source(dirs):
     catalog = _catalog(dirs)
-    assert catalog.names() == FIXTURE_NAMES
+    assert catalog.names() == sorted(FIXTURE_NAMES + list(GENERATED))
+    assert _catalog(dirs, generated=False).names() == FIXTURE_NAMES
     assert catalog.load("toy_gen").source == "local"
     task = catalog.load("toy_family:sub_a")
     assert task.source == "bigbench" and len(task.train) + len(task.validation) + len(task.test) == 5

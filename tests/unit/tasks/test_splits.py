@@ -116,6 +116,7 @@ def test_heldout_and_training_lists_share_no_family():
 
 
 @pytest.mark.real_assets
+@pytest.mark.real_bigbench
 def test_every_listed_task_is_in_the_bundle():
     from t2l.assets import require
     from t2l.tasks.bigbench import bigbench_index

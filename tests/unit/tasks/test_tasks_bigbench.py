@@ -209,6 +209,7 @@ def test_missing_task_and_missing_root(tmp_path):
 # ------------------------------------------------------------------ the real bundle
 
 @pytest.mark.real_assets
+@pytest.mark.real_bigbench
 def test_real_bundle_date_sports_and_index():
     from transformers import AutoTokenizer
 
