@@ -13,7 +13,7 @@ export WANDB_MODE ?= offline
 
 RELEASE ?= release/t2l-smollm2-135m-minilm
 # Empty: heldout_bbh (24 tasks x 3 test examples) where BIG-bench is prepared, else heldout_generated,
-# the three held-out tasks t2l generates itself (3 tasks x 24 test examples: the same 72 per row).
+# the three held-out tasks t2l generates itself (3 tasks x all 75 test examples: 225 per row).
 DEMO_SPLIT ?=
 DEMO_LIMIT ?=
 DEMO_PROMPTS ?= [task]
@@ -47,7 +47,7 @@ demo: $(STAMP) $(if $(filter 1,$(TRAIN)),release)
 		if $(BIN)/t2l assets --check >/dev/null 2>&1; then split=heldout_bbh; else split=heldout_generated; \
 		echo "make demo: BIG-bench is not prepared (above), so the demo scores the held-out tasks t2l generates itself (split=heldout_generated)"; fi; \
 	fi; \
-	if [ -z "$$limit" ]; then if [ "$$split" = heldout_generated ]; then limit=24; else limit=3; fi; fi; \
+	if [ -z "$$limit" ]; then if [ "$$split" = heldout_generated ]; then limit=75; else limit=3; fi; fi; \
 	set -x; \
 	$(BIN)/t2l eval checkpoint=$(RELEASE)/hypernet adapters=$(RELEASE)/multitask adapters_name=multitask_lora \
 		split=$$split eval_split=test limit=$$limit examples_k=8 prompt_settings=$(DEMO_PROMPTS) \
