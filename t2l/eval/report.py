@@ -30,14 +30,17 @@ NOT_RESULTS = "it is not a t2l eval/benchmark results file (write one with `t2l 
 
 
 def results_table(results: dict, title: str | None = None) -> str:
-    """A fixed-width table: task, metric, n, accuracy (and length-normalised accuracy for MC)."""
+    """A fixed-width table: task, metric, n, accuracy (and for MC: length-normalised accuracy, and the share
+    of examples given the most frequent predicted / gold answer, `top_pred` / `top_gold`)."""
     lines = [title] if title else []
-    lines.append(f"{'task':<42} {'metric':>6} {'n':>5} {'acc':>7} {'acc_norm':>9}")
-    lines.append("-" * 73)
+    lines.append(f"{'task':<42} {'metric':>6} {'n':>5} {'acc':>7} {'acc_norm':>9} {'top_pred':>9} {'top_gold':>9}")
+    lines.append("-" * 93)
     for name, row in results["tasks"].items():
-        norm = f"{row['accuracy_norm']:.3f}" if "accuracy_norm" in row else "-"
-        lines.append(f"{name:<42} {row.get('metric', ''):>6} {row['n']:>5} {row['accuracy']:>7.3f} {norm:>9}")
-    lines.append("-" * 73)
+        norm, top_pred, top_gold = (f"{row[key]:.3f}" if key in row else "-"
+                                    for key in ("accuracy_norm", "top_pred_share", "top_gold_share"))
+        lines.append(f"{name:<42} {row.get('metric', ''):>6} {row['n']:>5} {row['accuracy']:>7.3f} {norm:>9} "
+                     f"{top_pred:>9} {top_gold:>9}")
+    lines.append("-" * 93)
     lines.append(f"{'average':<42} {'':>6} {sum(r['n'] for r in results['tasks'].values()):>5} {results['average']:>7.3f}")
     return "\n".join(lines)
 

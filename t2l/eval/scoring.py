@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -174,10 +175,23 @@ def evaluate_task(model, tokenizer, task: Task, settings: EvalSettings) -> tuple
     return summarise(rows, task.metric, settings), rows
 
 
+def top_share(answers: Sequence[str]) -> float:
+    """The share of `answers` equal to the most frequent one (1.0: all alike)."""
+    return max(Counter(answers).values()) / len(answers)
+
+
 def summarise(rows: Sequence[dict], metric: str, settings: EvalSettings) -> dict:
-    """A task's summary from its prediction rows (the one place accuracy is computed from them)."""
+    """A task's summary from its prediction rows (the one place accuracy is computed from them).
+
+    For multiple choice it also says how varied the answers are: `top_pred_share`, the share of examples
+    given the row's most frequent answer text, beside `top_gold_share`, the same for the gold answers. A row
+    at 1.0 answers every example alike; its accuracy is then that answer's share of the split, whatever the
+    adapter was generated from (docs/t2l.md, session 12: what the released adapters do on unseen tasks).
+    """
     n = len(rows)
     summary = {"accuracy": sum(r["correct"] for r in rows) / n}
     if metric == "mc":
         summary["accuracy_norm"] = sum(r["correct_norm"] for r in rows) / n
+        summary["top_pred_share"] = top_share([r["choices"][r["pred"]] for r in rows])
+        summary["top_gold_share"] = top_share([r["choices"][r["gold"]] for r in rows])
     return {**summary, "n": n, "metric": metric, "shots": settings.shots, "split": settings.split}
