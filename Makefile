@@ -76,7 +76,8 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 # The web demo on http://127.0.0.1:7860 (the released bundle; SERVE_ARGS="checkpoint=DIR port=N").
-serve: assets
+serve: $(STAMP)
+	$(BIN)/t2l assets --optional bigbench
 	$(BIN)/t2l serve $(SERVE_ARGS)
 
 # Performance ratios measured side by side in one run each; results in bench/results/*.json.
