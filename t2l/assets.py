@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import zipfile
 from pathlib import Path
 from typing import Callable, Collection, Iterator
 
@@ -39,8 +40,8 @@ BIGBENCH_SDIST = "bigbench==1.0.0"
 BIGBENCH_TASKS_IN_SDIST = "/bigbench/benchmark_tasks/"
 # A BIG-bench copy named by the user (tar archive or directory); the first one set wins.
 BIGBENCH_SOURCE_VARIABLES = ("T2L_BIGBENCH_SOURCE", "T2L_BIGBENCH_SDIST")
-BIGBENCH_COPIES = ("a clone of github.com/google/BIG-bench, its bigbench/benchmark_tasks folder, "
-                   "or bigbench-1.0.0.tar.gz")
+BIGBENCH_COPIES = ("a clone of github.com/google/BIG-bench, its bigbench/benchmark_tasks folder, a .zip or "
+                   "tarball of the repository, or bigbench-1.0.0.tar.gz")
 
 
 def t2l_home() -> Path:
@@ -167,8 +168,8 @@ def _build_minilm(out: Path) -> dict:
 def _bigbench_source(download_dir: Path) -> Path:
     """Where BIG-bench's task.json files come from: a copy the user names, else `pip download` of the sdist.
 
-    $T2L_BIGBENCH_SOURCE (or its older name $T2L_BIGBENCH_SDIST) may be a tar archive (the 1.0.0 sdist,
-    or a tarball of the GitHub repository) or a directory (a clone of the repository, or its
+    $T2L_BIGBENCH_SOURCE (or its older name $T2L_BIGBENCH_SDIST) may be an archive (the 1.0.0 sdist, or a
+    tarball or .zip of the GitHub repository) or a directory (a clone of the repository, or its
     `bigbench/benchmark_tasks` folder). Since 2026-12 the package registry serves only bigbench 0.0.1,
     which holds no task JSON, so on a new machine a named copy is the way in.
     """
@@ -205,11 +206,17 @@ def _task_json_files(source: Path) -> Iterator[tuple[str, bytes, str]]:
         for path in sorted(root.rglob("task.json")):
             yield path.relative_to(root).as_posix(), path.read_bytes(), str(path)
         return
+    if zipfile.is_zipfile(source):   # GitHub's "Download ZIP" of the repository
+        with zipfile.ZipFile(source) as archive:
+            names = [n for n in archive.namelist() if n.endswith("/task.json") and BIGBENCH_TASKS_IN_SDIST in n]
+            for name in tqdm(names, desc="BIG-bench task.json", unit="file"):
+                yield name.split(BIGBENCH_TASKS_IN_SDIST, 1)[1], archive.read(name), f"{source}: {name}"
+        return
     try:
         archive = tarfile.open(source)
     except (tarfile.TarError, OSError) as err:
-        raise T2LError(f"{source} is not a tar archive ({err}); point T2L_BIGBENCH_SOURCE at a BIG-bench copy "
-                       f"({BIGBENCH_COPIES})") from None
+        raise T2LError(f"{source} is neither a tar nor a zip archive ({err}); point T2L_BIGBENCH_SOURCE at a "
+                       f"BIG-bench copy ({BIGBENCH_COPIES})") from None
     with archive:
         members = [m for m in archive.getmembers()
                    if m.isfile() and m.name.endswith("/task.json") and BIGBENCH_TASKS_IN_SDIST in m.name]

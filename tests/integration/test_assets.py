@@ -109,6 +109,23 @@ def test_a_clone_of_the_repository_is_a_source(tmp_path, monkeypatch, capsys):
         assert (asset_dir("bigbench") / rel).read_bytes() == task_json.read_bytes()
 
 
+def test_a_zip_of_the_repository_is_a_source(tmp_path, monkeypatch):
+    """GitHub's "Download ZIP" layout (BIG-bench-main/bigbench/benchmark_tasks/...) gives the sdist's index."""
+    import zipfile
+
+    home = home_with_smollm2(tmp_path)
+    archive = tmp_path / "BIG-bench-main.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for task_json in fixture_task_files():
+            out.write(task_json, f"BIG-bench-main/bigbench/{task_json.relative_to(BIGBENCH).as_posix()}")
+        out.writestr("BIG-bench-main/bigbench/api/task.json", "{}")   # outside benchmark_tasks: ignored
+    monkeypatch.setenv("T2L_HOME", str(home))
+    monkeypatch.setenv("T2L_BIGBENCH_SOURCE", str(archive))
+    assert main(["assets"]) == 0
+    index = json.loads((asset_dir("bigbench") / "index.json").read_text())
+    assert set(index) == {":".join(p.parent.relative_to(BIGBENCH / "benchmark_tasks").parts) for p in fixture_task_files()}
+
+
 def test_no_copy_anywhere_is_one_line_naming_the_fix_and_optional_only_warns(tmp_path, monkeypatch, capsys):
     """The package index has no bigbench 1.0.0 (as now) and no copy is named: real pip fails (here without
     the network: no index, an empty find-links folder), `t2l assets` exits 2 with one line naming
@@ -140,7 +157,7 @@ def test_no_copy_anywhere_is_one_line_naming_the_fix_and_optional_only_warns(tmp
 @pytest.mark.parametrize("make_source, expected", [
     (lambda tmp: tmp / "nowhere", "T2L_BIGBENCH_SOURCE={path} does not exist"),
     (lambda tmp: (tmp / "empty_dir").mkdir() or tmp / "empty_dir", "holds no bigbench/benchmark_tasks folder"),
-    (lambda tmp: (tmp / "notes.txt").write_text("hello") and tmp / "notes.txt", "is not a tar archive"),
+    (lambda tmp: (tmp / "notes.txt").write_text("hello") and tmp / "notes.txt", "is neither a tar nor a zip archive"),
 ])
 def test_a_source_that_is_not_big_bench_is_one_line(tmp_path, monkeypatch, capsys, make_source, expected):
     home = home_with_smollm2(tmp_path)
