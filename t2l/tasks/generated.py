@@ -30,7 +30,8 @@ EXAMPLES_PER_TASK = 250        # as many as each of these tasks has in BIG-Bench
 GENERATION_SEED = 2026         # part of the data's identity: changing it changes every example
 INPUT_PREFIX, OUTPUT_PREFIX, CHOICE_PREFIX = "\nQ: ", "\nA: ", "\n  choice: "   # BIG-bench's JSON defaults
 
-# (text, value) of a generated item; the precedence says when a parent must parenthesise it.
+# How tightly a boolean sub-expression binds (Python: not > and > or): a parent parenthesises a child
+# that binds more loosely than its own operator.
 _OR, _AND, _NOT, _ATOM = 1, 2, 3, 4
 
 
