@@ -89,12 +89,12 @@ def train_and_score(model, tokenizer, base, spec, task, objective: str, args) ->
             "correct": [bool(r["correct"]) for r in rows]}
 
 
-def paired_interval(a: list[bool], b: list[bool], draws: int = 2000) -> tuple[float, float, float]:
-    """(mean of a - b, bootstrap 95% low, high) in % points over the same examples."""
-    diffs = [float(x) - float(y) for x, y in zip(a, b)]
-    rng = random.Random(0)
-    means = sorted(sum(rng.choice(diffs) for _ in diffs) / len(diffs) for _ in range(draws))
-    return 100 * sum(diffs) / len(diffs), 100 * means[int(0.025 * draws)], 100 * means[int(0.975 * draws)]
+def paired_interval(a: list[bool], b: list[bool]) -> tuple[float, float, float]:
+    """(mean of a - b, bootstrap 95% low, high) in % points over the same examples (t2l eval's bootstrap)."""
+    from t2l.eval.paired import paired_difference
+
+    d = paired_difference({"task": [float(x) for x in a]}, {"task": [float(x) for x in b]})
+    return 100 * d["difference"], 100 * d["low"], 100 * d["high"]
 
 
 def main() -> None:
@@ -143,7 +143,7 @@ def main() -> None:
             d, lo, hi = entry[f"choice_minus_{row}"]
             print(f"  choice minus {row}: {d:+.1f} [{lo:+.1f}, {hi:+.1f}] (paired bootstrap 95%)")
     out = REPO / "bench" / "results" / "choice_loss_pilot.json"
-    out.write_text(json.dumps({k: v for k, v in results.items()}, indent=1) + "\n")
+    out.write_text(json.dumps(results, indent=1) + "\n")
     print(f"wrote {out}")
 
 
