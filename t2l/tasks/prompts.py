@@ -17,7 +17,10 @@ from t2l.tasks.schema import SPLITS, Example, Task
 # e.g. "If you follow these instructions, do you return to the starting point?"); `bare` drops it, so
 # the user message holds only the example's input - as users often write - and the task is stated
 # nowhere but in the description a T2L adapter is generated from.
-PROMPT_SETTINGS = ("task", "bare")
+# `described` puts one of the task's descriptions (at evaluation: its evaluation descriptions, rotated over
+# the examples) before the bare input: the prompting baseline, what a user without T2L would write.
+PROMPT_SETTINGS = ("task", "bare", "described")
+DESCRIBED_SEPARATOR = "\n\n"
 
 PLAIN_SHOT_SEPARATOR = "\n\n"
 
@@ -76,10 +79,21 @@ def in_setting(task: Task, setting: str) -> Task:
     if setting not in PROMPT_SETTINGS:
         raise ValueError(f"prompt setting '{setting}' is unknown; choose one of {list(PROMPT_SETTINGS)}")
     prefix = str(task.meta.get("task_prefix", ""))
-    if setting == "task" or not prefix.strip():
+    if setting == "task" or (setting == "bare" and not prefix.strip()):
         return task
     stripped = {name: [without_task_prefix(e, prefix) for e in task.split(name)] for name in SPLITS}
+    if setting == "described":
+        if not task.descriptions:
+            raise ValueError(f"task '{task.name}' has no description to place before its inputs (setting "
+                             "'described'); give it one in a description bank")
+        stripped = {name: [described(e, task.descriptions[i % len(task.descriptions)]) for i, e in enumerate(part)]
+                    for name, part in stripped.items()}
     return dataclasses.replace(task, **stripped)
+
+
+def described(example: Example, description: str) -> Example:
+    """The example with a description before its input (the `described` prompt setting)."""
+    return dataclasses.replace(example, input=description.strip() + DESCRIBED_SEPARATOR + example.input)
 
 
 def in_bare_share(seed: int, task: str, index: int, fraction: float) -> bool:

@@ -32,6 +32,7 @@ class TaskSources:
     sni: list[str] = field(default_factory=list)          # task JSON files, dirs of them, or per-task dataset dirs
     local_files: list[str] = field(default_factory=list)  # user .json / .jsonl
     generated: bool = True    # the tasks t2l generates itself (t2l.tasks.generated: BBH's programmatic three)
+    pool: bool = True         # the generated pool and held-out described suite (t2l.tasks.pool)
     descriptions_dir: str | None = str(TRAIN_BANK)
     eval_descriptions_dir: str | None = None   # evaluation jobs set it (t2l.tasks.descriptions.EVAL_BANK)
     splits_dir: str = str(REPO_DATA / "splits")
@@ -62,6 +63,7 @@ class TaskCatalog:
         self._index_sni()
         self._index_local()
         self._index_generated()
+        self._index_pool()
         self.bank = DescriptionBank.read(sources.descriptions_dir)
         self.eval_bank = DescriptionBank.read(sources.eval_descriptions_dir) if sources.eval_descriptions_dir else None
 
@@ -141,6 +143,15 @@ class TaskCatalog:
 
         for name in generated.GENERATED:   # the generator's code is what a fingerprint must see change
             self._add(name, lambda n=name: generated.generate_task(n), "t2l.tasks.generated", Path(generated.__file__))
+
+    def _index_pool(self) -> None:
+        if not self.sources.pool:
+            return
+        from t2l.tasks.pool import build
+
+        for name in build.task_index():   # names come from code; examples are built (or read from cache) on load
+            self._add(name, lambda n=name: build.raw_task(n), "t2l.tasks.pool",
+                      build.POOL_DIR)
 
     # -- queries ---------------------------------------------------------------------------------
     def names(self) -> list[str]:
