@@ -35,6 +35,8 @@ RESOURCES: dict[str, Resource] = {
                         "WordNet 3.0 database: lemmas, synsets, antonyms, hypernyms, lexicographer files, sense counts"),
     "freedict": Resource("Debian dict-freedict-eng-{spa,fra,deu,ita}", "2022.04.21-1", "GPL-2.0-or-later",
                          "English-Spanish/French/German/Italian word translations"),
+    "lemminflect": Resource("PyPI lemminflect", "0.2.3", "MIT",
+                            "English inflections (plural, past tense, participles, third person, comparison)"),
     "pycountry": Resource("PyPI pycountry", "26.2.16", "LGPL-2.1-only (iso-codes data)",
                           "ISO 3166-1 countries (names, alpha-2/alpha-3 codes) and iso-codes' translated names"),
     "babel": Resource("PyPI babel", "2.19.0", "BSD-3-Clause (CLDR data: Unicode license)",

@@ -160,8 +160,8 @@ def _antonym_oracle(text: str, pos: str) -> str | None:
     net = wordnet()
     for synset in net.senses(text, pos):
         no = _word_no(synset, text)
-        found = {_text(net.synsets[(p, o)].lemmas[src - 1]) for p, o, src, t in _incoming().get(("!", pos, synset.offset), [])
-                 if t == no}
+        found = {_text(net.synsets[(p, o)].lemmas[src - 1])
+                 for p, o, src, t in _incoming().get(("!", pos, synset.offset), []) if t == no}
         if found:
             return found.pop() if len(found) == 1 else None
     return None
@@ -400,12 +400,12 @@ HAS_PART = Family(
 
 def _whole_of(text: str) -> str | None:
     found = {_text(s.lemmas[0]) for s, _ in _pointed(text, "n", "#p")}
-    return found.pop() if len(found) == 1 else None
+    return found.pop() if len(found) == 1 and text not in found and None not in found else None
 
 
 def _whole_of_oracle(text: str) -> str | None:
     found = {_text(s.lemmas[0]) for s, _ in _pointing(text, "n", "%p")}
-    return found.pop() if len(found) == 1 else None
+    return found.pop() if len(found) == 1 and text not in found and None not in found else None
 
 
 # held out: the pool has the parts of a whole (has_part, multiple choice), never the whole of a part
@@ -550,7 +550,7 @@ ADJECTIVE_CLASS = Family(
     labels=("yes", "no"),
     resources=("wordnet",),
     descriptions=(
-        "Is this a relational adjective (one meaning 'of or relating to' a noun, like 'musical' from 'music')? yes or no",
+        "Is this a relational adjective (meaning 'of or relating to' a noun, like 'musical' from 'music')? yes or no",
         "Does the adjective just mean 'relating to' some noun?",
         "Yes or no: the adjective is a relational one.",
         "Decide whether the adjective relates something to a noun rather than describing a quality.",

@@ -51,9 +51,11 @@ _TAGS = {"past": "VBD", "participle": "VBN", "third": "VBZ", "gerund": "VBG"}
 
 
 # Verbs with two accepted forms in current English (burnt/burned, proven/proved, programed/programmed) or an
-# archaic form WordNet lists (addrest, curst): the form to expect is doubtful, so these are left out.
+# archaic form WordNet lists (addrest, curst), or a modal beside a plain verb (can: could/canned): the form
+# to expect is doubtful, so these are left out.
 _TWO_FORMS = frozenset("address bet burn curse dream fit grave kneel lean leap learn lie light program prove smell "
-                       "spell spill spoil dwell knit quit wet speed dive strive shine weave be shear slide will work".split())
+                       "spell spill spoil dwell knit quit wet speed dive strive shine weave be shear slide will work "
+                       "can honey".split())
 
 
 def _verb_form(text: str, form: str) -> str | None:
@@ -491,7 +493,7 @@ DERIVED_CHOICE = Family(
         "Mark the option that is {what}.",
         "Only one choice is the related {out} of the {src}; find it.",
         "Find {what} among the options.",
-        "Related {out}, from the choices.",
+        "Related {out} of the {src}, from the choices.",
         "Change the part of speech from {src} to {out}: which option is the result?",
         "Read the word as a {src} and pick its derived {out}.",
     ),
