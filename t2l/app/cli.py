@@ -1,6 +1,6 @@
 """`t2l` command line. Subcommands take the same Hydra overrides as train.py (compose API).
 
-    t2l assets [--check] [--optional NAME..]   prepare / check the offline bundle in $T2L_HOME
+    t2l assets [--check [NAME..]] [--optional NAME..]   prepare / check the offline bundle in $T2L_HOME
     t2l tasks [split=NAME] [data.sni=[...]]    list tasks the configured sources hold
     t2l eval tasks=[a,b] limit=50 out=DIR      score base model / ICL / peft adapters
     t2l library ls | import DIR...             the per-task LoRA library (see train.py)
@@ -64,8 +64,11 @@ def compose(config_name: str, overrides: list[str], verbatim: dict | None = None
 def cmd_assets(args: argparse.Namespace) -> int:
     from t2l import assets
 
-    if args.check:
-        status = assets.check()
+    if args.check is not None:   # --check [ASSET..]: those assets (all when none is named)
+        status = {name: present for name, present in assets.check().items() if not args.check or name in args.check}
+        unknown = sorted(set(args.check) - set(assets.ASSET_DIRS))
+        if unknown:
+            raise T2LError(f"unknown asset {unknown} in --check; choose from {sorted(assets.ASSET_DIRS)}")
         for name, present in status.items():
             print(f"{'present' if present else 'MISSING':>8}  {name:<24} {assets.asset_dir(name)}")
         if not all(status.values()):
@@ -275,10 +278,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="t2l", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("assets", help="prepare the offline bundle (SmolLM2, MiniLM, BIG-bench)")
-    p.add_argument("--check", action="store_true", help="list present/missing assets; exit 1 if any is missing")
+    p = sub.add_parser("assets", help="prepare the offline bundle (SmolLM2, MiniLM, BIG-bench, BIG-Bench Hard)")
+    p.add_argument("--check", nargs="*", metavar="ASSET",
+                   help="list present/missing assets (all, or those named); exit 1 if any is missing")
     p.add_argument("--optional", nargs="+", default=[], metavar="ASSET",
-                   help="assets whose failure only warns (make test: bigbench, whose tests then skip)")
+                   help="assets whose failure only warns (make test: bigbench bbh, whose tests then skip)")
     p.set_defaults(func=cmd_assets)
     for name, func, text in [("tasks", cmd_tasks, "list tasks"), ("eval", cmd_eval, "evaluate on tasks")]:
         p = sub.add_parser(name, help=text, description=f"{text}; arguments are Hydra overrides of conf/eval.yaml")

@@ -1,7 +1,8 @@
-"""Tasks: every source (BIG-bench, Super-NaturalInstructions, user files) behind one `Task` schema.
+"""Tasks: every source (BIG-bench, BIG-Bench Hard, Super-NaturalInstructions, user files, generated) behind one `Task` schema.
 
 - `schema`    Example / RawTask / Task and the deterministic (hash-based) train/validation/test split
-- `bigbench`, `sni`, `local`   the readers, one per source format
+- `source`    the Source protocol and SOURCES, the registry tuple: one line per source
+- `bigbench`, `bbh`, `sni`, `local`, `generated`, `pool`   the sources, one module each (reader + Source class)
 - `registry`  TaskSources + TaskCatalog: find tasks by name, named task lists, exclusions, description banks
 - `heldout`   the held-out list's rules: families, example overlap, the training pool, `refuse_heldout`
 - `prompts`   the exact text a model sees (chat template or plain Q/A) and training features

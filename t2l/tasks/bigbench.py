@@ -4,7 +4,8 @@ Reads `benchmark_tasks/**/task.json` as prepared by `t2l assets` (or any directo
 layout). A subtask `benchmark_tasks/logical_deduction/three_objects/task.json` is named
 `logical_deduction:three_objects`. The task's prompt fields (`task_prefix`, `example_input_prefix`,
 `example_output_prefix`, `choice_prefix`, `append_choices_to_input`) are honoured with BIG-bench's
-own defaults, so a prompt reads as the task's authors wrote it.
+own defaults, so a prompt reads as the task's authors wrote it (`bigbench_prompt`: the one formatter of
+that layout; the generated tasks use it too). `BigBenchSource` is this source's entry in the catalog.
 """
 
 from __future__ import annotations
@@ -104,6 +105,17 @@ def _prompt_field(task: dict, key: str, default: str, path: Path) -> str:
     return value
 
 
+def bigbench_prompt(text: str, choices: tuple[str, ...] | None = None, task_prefix: str = "",
+                    input_prefix: str = DEFAULT_INPUT_PREFIX, output_prefix: str = DEFAULT_OUTPUT_PREFIX,
+                    choice_prefix: str = DEFAULT_CHOICE_PREFIX) -> str:
+    """An example's input as BIG-bench builds a JSON task's prompt: task prefix, `Q: ` input, the choices
+    (multiple choice, when appended to the input), `A:`; stripped at both ends."""
+    body = task_prefix + input_prefix + text
+    if choices:
+        body += "".join(choice_prefix + choice for choice in choices)
+    return (body + output_prefix).strip()
+
+
 def load_bigbench_task(name: str, root: str | Path, max_input_chars: int = 4000) -> RawTask:
     root = Path(root)
     path = task_path(root, name)
@@ -141,10 +153,8 @@ def load_bigbench_task(name: str, root: str | Path, max_input_chars: int = 4000)
         if not isinstance(raw.get("input"), str) or (metric == "mc" and mc is None) or (metric == "gen" and not targets):
             unusable += 1
             continue
-        text = prefix + input_prefix + raw["input"]
-        if metric == "mc" and append_choices:
-            text += "".join(choice_prefix + choice for choice in mc[0])
-        text = (text + output_prefix).strip()
+        text = bigbench_prompt(raw["input"], mc[0] if metric == "mc" and append_choices else None, prefix,
+                               input_prefix, output_prefix, choice_prefix)
         if len(text) > max_input_chars:
             too_long += 1
             continue
@@ -170,3 +180,42 @@ def load_bigbench_task(name: str, root: str | Path, max_input_chars: int = 4000)
         meta={"path": str(path), "keywords": keywords, "task_prefix": str(prefix), "skipped_too_long": too_long,
               "skipped_unusable": unusable, "preferred_score": task.get("preferred_score")},
     )
+
+
+class BigBenchSource:
+    """BIG-bench JSON tasks under `data.bigbench_dir` (a prepared bundle, `bundle://bigbench`, or any folder
+    with benchmark_tasks/**/task.json). A bundle that cannot be had leaves the source unavailable (the
+    other sources still work; asking for a BIG-bench task says how to get it); a folder the user named
+    that holds no tasks is an error."""
+
+    kind = "bigbench"
+    prefix = ""
+
+    def __init__(self, root: Path | None, max_input_chars: int = 4000, unavailable: str = ""):
+        self.root, self.max_input_chars, self.unavailable = root, max_input_chars, unavailable
+
+    @classmethod
+    def from_config(cls, sources) -> "BigBenchSource | None":
+        if not sources.bigbench_dir:
+            return None
+        from t2l.assets import BUNDLE_SCHEME, resolve
+
+        try:
+            root = Path(resolve(sources.bigbench_dir)).expanduser()
+        except T2LError as err:
+            if not sources.bigbench_dir.startswith(BUNDLE_SCHEME):
+                raise
+            return cls(None, sources.max_input_chars,
+                       f"BIG-bench is not indexed: {err}; BIG-Bench Hard (split=heldout_bbh) needs no BIG-bench copy")
+        bigbench_index(root)   # refuses a folder without benchmark_tasks/
+        return cls(root, sources.max_input_chars)
+
+    def entries(self) -> list:
+        from t2l.tasks.source import Entry
+
+        if self.root is None:
+            return []
+        return [Entry(name, task_path(self.root, name), str(self.root)) for name in bigbench_index(self.root)]
+
+    def load(self, name: str) -> RawTask:
+        return load_bigbench_task(name, self.root, self.max_input_chars)

@@ -1,17 +1,21 @@
 """Tasks that t2l generates itself, from seeded code: no download, the same examples on every machine.
 
-BIG-Bench-Hard has 27 tasks. 24 exist as BIG-bench JSON (data/splits/heldout_bbh.txt); the other three
-are programmatic in BIG-bench (their examples come from code), so the JSON never held them. This
-module writes generators for those three from their published definitions (our own code, not
-BIG-bench's), so they are held-out tasks by construction: no training pool ever contained them.
+Superseded for evaluation by BIG-Bench Hard's published files (t2l.tasks.bbh, `split=heldout_bbh`, tasks
+`bbh:boolean_expressions`, `bbh:web_of_lies`, `bbh:multistep_arithmetic_two` among the 27): those are the
+standard benchmark and give way to nothing. This module stays as a self-contained, download-free set of
+held-out tasks (`split=heldout_generated`; `make demo` falls back to it only where the BBH files are not
+prepared), and its names stay held out from training.
+
+BIG-bench defines these three BBH tasks by code (their examples come from code), so its JSON never held
+them. The generators here follow their published definitions (our own code, not BIG-bench's), so they
+are held-out tasks by construction: no training pool ever contained them.
 
     boolean_expressions        "not ( True ) and ( False or True ) is"  -> True / False   (multiple choice)
     web_of_lies                who tells the truth along a chain of five people -> Yes / No (multiple choice)
     multistep_arithmetic_two   "((-3 + 7) * (2 - -5)) ="                 -> "28"            (generative)
 
-They also keep `t2l eval` and `make demo` usable where BIG-bench cannot be had (the package index
-stopped serving bigbench 1.0.0 in 2026-12). Prompts follow BIG-bench's JSON layout (task prefix,
-"Q: ", choices, "A: "), which is the layout every training-pool task was shown in.
+Prompts follow BIG-bench's JSON layout (t2l.tasks.bigbench.bigbench_prompt: task prefix, "Q: ",
+choices, "A: "), which is the layout every training-pool task was shown in.
 
     from t2l.tasks.generated import GENERATED, generate_task
     raw = generate_task("web_of_lies")            # RawTask with 250 examples
@@ -23,12 +27,12 @@ import random
 from dataclasses import dataclass
 from typing import Callable
 
+from t2l.tasks.bigbench import bigbench_prompt
 from t2l.tasks.schema import Example, RawTask
 
 SOURCE = "generated"
 EXAMPLES_PER_TASK = 250        # as many as each of these tasks has in BIG-Bench-Hard
 GENERATION_SEED = 2026         # part of the data's identity: changing it changes every example
-INPUT_PREFIX, OUTPUT_PREFIX, CHOICE_PREFIX = "\nQ: ", "\nA: ", "\n  choice: "   # BIG-bench's JSON defaults
 
 # How tightly a boolean sub-expression binds (Python: not > and > or): a parent parenthesises a child
 # that binds more loosely than its own operator.
@@ -121,10 +125,7 @@ GENERATED: dict[str, Generator] = {
 
 def prompt_text(generator: Generator, text: str, choices: tuple[str, ...]) -> str:
     """The example input as BIG-bench builds a JSON task's prompt: prefix, Q:, choices (MC), A:."""
-    body = generator.task_prefix + INPUT_PREFIX + text
-    if generator.metric == "mc":
-        body += "".join(CHOICE_PREFIX + choice for choice in choices)
-    return (body + OUTPUT_PREFIX).strip()
+    return bigbench_prompt(text, choices if generator.metric == "mc" else None, generator.task_prefix)
 
 
 def generate_task(name: str, n: int = EXAMPLES_PER_TASK) -> RawTask:
@@ -144,3 +145,26 @@ def generate_task(name: str, n: int = EXAMPLES_PER_TASK) -> RawTask:
                         else Example(input=prompt, targets=choices))
     return RawTask(name=name, source=SOURCE, descriptions=[generator.description], metric=generator.metric,
                    examples=examples, meta={"task_prefix": generator.task_prefix, "generation_seed": GENERATION_SEED})
+
+
+class GeneratedSource:
+    """The generated tasks (`data.generated`, on by default). Their fingerprint hashes this module: the
+    generator's code is what a change of their examples comes from."""
+
+    kind = SOURCE
+    prefix = ""
+    unavailable = ""
+
+    @classmethod
+    def from_config(cls, sources) -> "GeneratedSource | None":
+        return cls() if sources.generated else None
+
+    def entries(self) -> list:
+        from pathlib import Path
+
+        from t2l.tasks.source import Entry
+
+        return [Entry(name, Path(__file__), "t2l.tasks.generated") for name in GENERATED]
+
+    def load(self, name: str) -> RawTask:
+        return generate_task(name)

@@ -16,19 +16,26 @@ from t2l.errors import T2LError
 from t2l.tasks.bigbench import bigbench_index, load_bigbench_task, task_path
 from t2l.tasks.schema import family
 
-HELDOUT_SPLIT = "heldout_bbh"  # data/splits/heldout_bbh.txt: the tasks every held-out number is about
+HELDOUT_SPLIT = "heldout_bbh"  # data/splits/heldout_bbh.txt: BIG-Bench Hard's 27 tasks (bbh:<task>, t2l.tasks.bbh)
+# data/splits/heldout_bigbench.txt: the BIG-bench JSON tasks BBH comes from; kept out of training.
+BIGBENCH_SPLIT = "heldout_bigbench"
 # data/splits/heldout_generated.txt: BBH's three programmatic tasks, generated here (t2l.tasks.generated);
 # held out by construction (no BIG-bench JSON ever held them) and refused by training like the rest.
 GENERATED_SPLIT = "heldout_generated"
+# data/splits/heldout_described.txt: held-out tasks of the generated pool (t2l.tasks.pool), where present.
+DESCRIBED_SPLIT = "heldout_described"
+OPTIONAL_SPLITS = (BIGBENCH_SPLIT, GENERATED_SPLIT, DESCRIBED_SPLIT)
 MIN_TRAIN_EXAMPLES = 64
 MAX_SHARED_INPUTS = 0  # a training task may share no example input with a held-out task
 
 
 def heldout_names(catalog) -> list[str]:
-    """Every held-out task: the heldout_bbh list, plus heldout_generated where the splits folder has it."""
+    """Every held-out task: the heldout_bbh list, plus heldout_bigbench, heldout_generated and
+    heldout_described where the splits folder has them."""
     names = catalog.split_names(HELDOUT_SPLIT)
-    if (Path(catalog.sources.splits_dir) / f"{GENERATED_SPLIT}.txt").is_file():
-        names += [n for n in catalog.split_names(GENERATED_SPLIT) if n not in names]
+    for split in OPTIONAL_SPLITS:
+        if (Path(catalog.sources.splits_dir) / f"{split}.txt").is_file():
+            names += [n for n in catalog.split_names(split) if n not in names]
     return names
 
 
@@ -108,5 +115,5 @@ if __name__ == "__main__":
     from t2l.tasks.descriptions import REPO_DATA
 
     written = write_training_pool(REPO_DATA / "splits" / "bigbench_train.txt", require("bigbench"),
-                                  REPO_DATA / "splits" / "heldout_bbh.txt")
+                                  REPO_DATA / "splits" / f"{BIGBENCH_SPLIT}.txt")
     print(f"wrote {len(written)} tasks to {REPO_DATA / 'splits' / 'bigbench_train.txt'}")

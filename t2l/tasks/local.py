@@ -210,3 +210,34 @@ def load_local_file(path) -> list[RawTask]:
     if not builders:
         raise T2LError(f"{path} holds no examples; add lines like {EXAMPLE_FORMS}")
     return [b.build(path) for b in builders]
+
+
+class LocalSource:
+    """`data.local_files`: the user's .json / .jsonl task files, read (and checked) when the catalog opens:
+    they are small, and a mistake in one is best named before any work starts."""
+
+    kind = SOURCE
+    prefix = ""
+    unavailable = ""
+
+    def __init__(self, files: list[str]):
+        self.files = files
+        self._tasks: dict[str, RawTask] = {}
+
+    @classmethod
+    def from_config(cls, sources) -> "LocalSource | None":
+        return cls(list(sources.local_files)) if sources.local_files else None
+
+    def entries(self) -> list:
+        from t2l.tasks.source import Entry
+
+        found = []
+        for entry in self.files:
+            path = Path(entry).expanduser()
+            for raw in load_local_file(path):
+                self._tasks.setdefault(raw.name, raw)
+                found.append(Entry(raw.name, path, entry))
+        return found
+
+    def load(self, name: str) -> RawTask:
+        return self._tasks[name]

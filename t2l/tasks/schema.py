@@ -130,7 +130,14 @@ def _check_unicode(raw: RawTask) -> None:
 
 
 def split_task(raw: RawTask, seed: int = 0, fractions: dict[str, float] | None = None) -> Task:
+    """The task split by the seeded content hash (split_examples), or as its publisher split it (presplit).
+
+    A source that fixes its own shares records them in raw.meta["fractions"] (BIG-Bench Hard: 0.3 / 0.2 / 0.5,
+    t2l.tasks.bbh.FRACTIONS); they win over `fractions` (data.fractions), so a benchmark splits the same
+    way in every job. The hash is the same either way.
+    """
     _check_unicode(raw)
+    fractions = raw.meta.get("fractions") or fractions
     if raw.presplit is not None:
         parts = {name: list(raw.presplit.get(name, [])) for name in SPLITS}
         if not parts["test"]:

@@ -247,3 +247,49 @@ def load_sni_dataset_dir(path) -> RawTask:
     }
     return RawTask(name=name, source=SOURCE, descriptions=_distinct(definitions) or [name],
                    metric="gen", examples=examples, presplit=presplit, meta=meta)
+
+
+def _is_dataset_dir(path: Path) -> bool:
+    return (path / "data").is_dir() or any(path.glob("train*"))
+
+
+class SNISource:
+    """`data.sni` entries: a task file (tasks/task001_*.json), a per-task dataset dir (data/train-*.parquet
+    or train*.jsonl), or a folder of either; the layout of each entry is detected here."""
+
+    kind = SOURCE
+    prefix = ""
+    unavailable = ""
+
+    def __init__(self, paths: list[Path]):
+        self.paths = paths
+        self._found: dict[str, Path] = {}
+
+    @classmethod
+    def from_config(cls, sources) -> "SNISource | None":
+        return cls([Path(entry).expanduser() for entry in sources.sni]) if sources.sni else None
+
+    def entries(self) -> list:
+        from t2l.tasks.source import Entry
+
+        found: list[Entry] = []
+        for path in self.paths:
+            if path.is_file():
+                found.append(Entry(path.stem, path, str(path)))
+            elif _is_dataset_dir(path):
+                found.append(Entry(path.name, path, str(path)))
+            elif path.is_dir():
+                for sub in sorted(path.iterdir()):
+                    if sub.suffix == ".json":
+                        found.append(Entry(sub.stem, sub, str(sub)))
+                    elif sub.is_dir() and _is_dataset_dir(sub):
+                        found.append(Entry(sub.name, sub, str(sub)))
+            else:
+                raise T2LError(f"data.sni entry {path} does not exist; fix the path or remove it")
+        # A name twice within SNI is the catalog's 'two sources' error, naming both paths.
+        self._found.update({entry.name: entry.path for entry in reversed(found)})
+        return found
+
+    def load(self, name: str) -> RawTask:
+        path = self._found[name]
+        return load_sni_task_file(path) if path.is_file() else load_sni_dataset_dir(path)

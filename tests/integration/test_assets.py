@@ -49,8 +49,14 @@ def test_a_second_run_does_no_work_and_changes_nothing(tmp_path, monkeypatch, ca
     small_sdist(sdist)
     monkeypatch.setenv("T2L_HOME", str(home))
     monkeypatch.setenv("T2L_BIGBENCH_SDIST", str(sdist))
+    monkeypatch.delenv("T2L_BIGBENCH_SOURCE", raising=False)   # the sdist is the source here
+    bbh = tmp_path / "bbh"   # a one-task BIG-Bench Hard folder in the published layout
+    bbh.mkdir()
+    (bbh / "navigate.json").write_text(json.dumps({"canary": "test", "examples": [
+        {"input": f"Take {i} steps.\nOptions:\n- Yes\n- No", "target": "Yes"} for i in range(3)]}))
+    monkeypatch.setenv("T2L_BBH_SOURCE", str(bbh))
 
-    assert main(["assets", "--check"]) == 1        # minilm and bigbench missing
+    assert main(["assets", "--check"]) == 1        # minilm, bigbench and bbh missing
     capsys.readouterr()
     assert main(["assets"]) == 0
     first = snapshot(home)
@@ -64,15 +70,16 @@ def test_a_second_run_does_no_work_and_changes_nothing(tmp_path, monkeypatch, ca
     capsys.readouterr()
 
     sdist.unlink()   # a rebuild of BIG-bench would now fail: "T2L_BIGBENCH_SDIST=... is not a file"
+    (bbh / "navigate.json").unlink()   # and so would one of BBH
     assert main(["assets"]) == 0
     again = snapshot(home)
     assert again == first                          # same files, same bytes, same mtimes, same inodes
     leftovers = [p for p in again if p.rstrip("/").endswith((".tmp", ".old"))]   # atomic_directory's temp names
-    assert not leftovers and {p.split("/")[0] for p in again} == {"models", "encoders", "bigbench"}
+    assert not leftovers and {p.split("/")[0] for p in again} == {"models", "encoders", "bigbench", "bbh"}
     printed = capsys.readouterr().out
-    assert all(f"{name:<24} ready" in printed for name in ("smollm2-135m-instruct", "minilm", "bigbench"))
+    assert all(f"{name:<24} ready" in printed for name in ("smollm2-135m-instruct", "minilm", "bigbench", "bbh"))
     assert main(["assets", "--check"]) == 0
-    assert printed.count("ready") == 3
+    assert printed.count("ready") == 4
 
 
 def home_with_smollm2(tmp_path):
@@ -99,7 +106,7 @@ def test_a_clone_of_the_repository_is_a_source(tmp_path, monkeypatch, capsys):
         target.write_bytes(task_json.read_bytes())
     monkeypatch.setenv("T2L_HOME", str(home))
     monkeypatch.setenv("T2L_BIGBENCH_SOURCE", str(clone))
-    assert main(["assets"]) == 0
+    assert main(["assets", "--optional", "bbh"]) == 0   # BBH: not what this tests
     index = json.loads((asset_dir("bigbench") / "index.json").read_text())
     fixture_tasks = {":".join(p.parent.relative_to(BIGBENCH / "benchmark_tasks").parts) for p in fixture_task_files()}
     assert set(index) == fixture_tasks
@@ -121,7 +128,7 @@ def test_a_zip_of_the_repository_is_a_source(tmp_path, monkeypatch):
         out.writestr("BIG-bench-main/bigbench/api/task.json", "{}")   # outside benchmark_tasks: ignored
     monkeypatch.setenv("T2L_HOME", str(home))
     monkeypatch.setenv("T2L_BIGBENCH_SOURCE", str(archive))
-    assert main(["assets"]) == 0
+    assert main(["assets", "--optional", "bbh"]) == 0   # BBH: not what this tests
     index = json.loads((asset_dir("bigbench") / "index.json").read_text())
     assert set(index) == {":".join(p.parent.relative_to(BIGBENCH / "benchmark_tasks").parts) for p in fixture_task_files()}
 
@@ -134,7 +141,7 @@ def test_no_copy_anywhere_is_one_line_naming_the_fix_and_optional_only_warns(tmp
     empty = tmp_path / "no-packages"
     empty.mkdir()
     monkeypatch.setenv("T2L_HOME", str(home))
-    for variable in ("T2L_BIGBENCH_SOURCE", "T2L_BIGBENCH_SDIST"):
+    for variable in ("T2L_BIGBENCH_SOURCE", "T2L_BIGBENCH_SDIST", "T2L_BBH_SOURCE"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("PIP_NO_INDEX", "1")
     monkeypatch.setenv("PIP_FIND_LINKS", str(empty))
@@ -147,9 +154,10 @@ def test_no_copy_anywhere_is_one_line_naming_the_fix_and_optional_only_warns(tmp
     assert not (home / "bigbench").exists()
     assert not [p for p in home.rglob("*") if p.name.endswith((".tmp", ".old")) or p.name == ".download"]
 
-    assert main(["assets", "--optional", "bigbench"]) == 0
+    assert main(["assets", "--optional", "bigbench", "bbh"]) == 0
     captured = capsys.readouterr()
     assert "bigbench                 UNAVAILABLE (optional): BIG-bench is not available" in captured.err
+    assert "bbh                      UNAVAILABLE (optional): BIG-Bench Hard is not prepared: set T2L_BBH_SOURCE" in captured.err
     assert "minilm                   ready" in captured.out and not (home / "bigbench").exists()
     assert main(["assets", "--check"]) == 1
 
@@ -182,6 +190,7 @@ def test_a_damaged_sdist_is_one_line_and_leaves_nothing(tmp_path, monkeypatch, c
     small_sdist(sdist, with_broken=True)
     monkeypatch.setenv("T2L_HOME", str(home))
     monkeypatch.setenv("T2L_BIGBENCH_SDIST", str(sdist))
+    monkeypatch.delenv("T2L_BIGBENCH_SOURCE", raising=False)   # the sdist is the source here
     assert main(["assets"]) == 2
     printed = capsys.readouterr().err
     err = [line for line in printed.splitlines() if line.startswith("error:")]   # the rest: progress bars

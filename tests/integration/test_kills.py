@@ -270,7 +270,8 @@ def test_assets_survive_kills_with_the_same_files(tmp_path, kills):
         home = tmp_path / name
         (home / "models").mkdir(parents=True)
         (home / "models" / smollm2.name).symlink_to(smollm2)
-        return home, {**train_env(), "T2L_HOME": str(home), "T2L_BIGBENCH_SDIST": str(sdist)}
+        # The sdist is the BIG-bench source (T2L_BIGBENCH_SOURCE, which tests/conftest.py may set, would win).
+        return home, {**train_env(), "T2L_HOME": str(home), "T2L_BIGBENCH_SDIST": str(sdist), "T2L_BIGBENCH_SOURCE": ""}
 
     reference, env = fresh_home("reference")
     run_to_end(assets_command(), env)

@@ -251,7 +251,7 @@ def test_cli_composes_the_library_and_writes_a_peft_dir(tiny_model, tiny_library
 
 
 @pytest.mark.real_assets
-@pytest.mark.parametrize("task_name", [pytest.param("sports_understanding", marks=pytest.mark.real_bigbench),
+@pytest.mark.parametrize("task_name", [pytest.param("sports_understanding", marks=pytest.mark.real_bigbench("sports_understanding")),
                                        "web_of_lies"])   # a BIG-bench task; a generated one (no copy needed)
 def test_real_smollm2_search_finds_a_helpful_library_adapter(smollm2, task_name):
     """Real SmolLM2, a real held-out task. The library holds a random adapter and one fitted (2 Adam

@@ -241,7 +241,7 @@ def test_oracle_experiment_writes_the_oracle_namespace_only(tmp_path):
         library.training_adapters("oracle")
 
 
-@pytest.mark.parametrize("task", [pytest.param("date_understanding", marks=pytest.mark.real_bigbench),
+@pytest.mark.parametrize("task", [pytest.param("navigate", marks=pytest.mark.real_bigbench("navigate")),
                                   "web_of_lies"])   # a BIG-bench held-out task; a generated one
 def test_library_experiment_refuses_a_heldout_task_on_the_real_bundle(tmp_path, task):
     root = tmp_path / "lib"

@@ -22,7 +22,10 @@ from tests.helpers.paths import REPO
 
 SPLITS = REPO / "data" / "splits"
 POOL = read_name_list(SPLITS / "bigbench_train.txt")
-HELDOUT = read_name_list(SPLITS / "heldout_bbh.txt") + read_name_list(SPLITS / "heldout_generated.txt")
+# Every held-out list (t2l.tasks.heldout.heldout_names): BBH's files, the BIG-bench tasks BBH comes from, the
+# generated three and the pool's held-out described tasks.
+HELDOUT = [n for split in ("heldout_bbh", "heldout_bigbench", "heldout_generated", "heldout_described")
+           if (SPLITS / f"{split}.txt").is_file() for n in read_name_list(SPLITS / f"{split}.txt")]
 
 
 def write(path, rows):

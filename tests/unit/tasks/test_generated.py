@@ -122,6 +122,6 @@ def test_without_big_bench_a_big_bench_task_names_the_fix(tmp_path, monkeypatch)
     catalog = TaskCatalog(TaskSources(bigbench_dir="bundle://bigbench"))
     assert catalog.load("boolean_expressions").metric == "mc"
     with pytest.raises(T2LError, match=r"unknown task 'date_understanding'.*BIG-bench is not indexed.*T2L_BIGBENCH_SOURCE"):
-        catalog.select(split="heldout_bbh")
+        catalog.select(split="heldout_bigbench")
     with pytest.raises(T2LError, match="no BIG-bench tasks under"):   # a directory the user named is still an error
         TaskCatalog(TaskSources(bigbench_dir=str(tmp_path / "nowhere")))

@@ -42,9 +42,9 @@ def _jsonl(path: Path, rows) -> Path:
 # ------------------------------------------------------------------ listing and selection
 
 def test_names_span_every_source(dirs):
-    catalog = _catalog(dirs)
+    catalog = _catalog(dirs, pool=False)   # the generated pool's names: tests/unit/tasks/pool
     assert catalog.names() == sorted(FIXTURE_NAMES + list(GENERATED))
-    assert _catalog(dirs, generated=False).names() == FIXTURE_NAMES
+    assert _catalog(dirs, generated=False, pool=False).names() == FIXTURE_NAMES
     assert catalog.load("toy_gen").source == "local"
     task = catalog.load("toy_family:sub_a")
     assert task.source == "bigbench" and len(task.train) + len(task.validation) + len(task.test) == 5
@@ -115,7 +115,8 @@ def test_unknown_split_lists_known_splits(dirs):
 def test_default_splits_dir_is_the_repo_data():
     sources = TaskSources()
     assert Path(sources.splits_dir) == REPO / "data" / "splits"
-    assert read_name_list(Path(sources.splits_dir) / "heldout_bbh.txt")[0] == "date_understanding"
+    assert read_name_list(Path(sources.splits_dir) / "heldout_bbh.txt")[0] == "bbh:boolean_expressions"
+    assert read_name_list(Path(sources.splits_dir) / "heldout_bigbench.txt")[0] == "date_understanding"
 
 
 # ------------------------------------------------------------------ descriptions
@@ -184,3 +185,4 @@ def test_duplicate_task_name_across_sources(dirs, tmp_path):
                                 descriptions_dir=str(descriptions), splits_dir=str(splits)))
     message = str(err.value)
     assert "task name 'toy_choice' comes from two sources" in message and str(clash) in message
+    assert str(BIGBENCH) in message and "rename one or drop a source" in message   # both sources, and the fix

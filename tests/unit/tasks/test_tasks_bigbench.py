@@ -209,12 +209,31 @@ def test_missing_task_and_missing_root(tmp_path):
 # ------------------------------------------------------------------ the real bundle
 
 @pytest.mark.real_assets
-@pytest.mark.real_bigbench
-def test_real_bundle_date_sports_and_index():
+@pytest.mark.real_bigbench("sports_understanding")   # among ../shared/data/bigbench's 22 tasks
+def test_real_bundle_sports():
     from transformers import AutoTokenizer
 
     from t2l.assets import require
     from t2l.tasks.prompts import build_prompt
+
+    root = require("bigbench")
+
+    sports = load_bigbench_task("sports_understanding", root)
+    prefix = json.loads((root / "benchmark_tasks" / "sports_understanding" / "task.json").read_text())["task_prefix"]
+    assert sports.metric == "mc" and len(sports.examples) == 1000
+    text = sports.examples[0].input
+    assert text == (prefix + "\nStatement: Jamal Murray was perfect from the line\nPlausible/implausible?")
+    assert all(ex.input.startswith(prefix) and ex.input == ex.input.strip() for ex in sports.examples)
+    assert {ex.choices for ex in sports.examples} == {("plausible", "implausible")}
+    tokenizer = AutoTokenizer.from_pretrained(require("smollm2-135m-instruct"))
+    prompt = build_prompt(tokenizer, text, chat=True)
+    assert f"<|im_start|>user\n{text}<|im_end|>\n" in prompt and prompt.endswith("<|im_start|>assistant\n")
+
+
+@pytest.mark.real_assets
+@pytest.mark.real_bigbench("date_understanding", "logical_deduction:three_objects")   # a full BIG-bench copy
+def test_real_bundle_date_and_index():
+    from t2l.assets import require
 
     root = require("bigbench")
 
@@ -227,17 +246,6 @@ def test_real_bundle_date_sports_and_index():
     assert first.input == "Q: Yesterday was April 30, 2021. What is the date today in MM/DD/YYYY?\nA:"
     assert first.choices == ("05/01/2021", "02/23/2021", "03/11/2021", "05/09/2021", "06/12/2021", "04/29/2021")
     assert first.target == "05/01/2021"
-
-    sports = load_bigbench_task("sports_understanding", root)
-    prefix = json.loads((root / "benchmark_tasks" / "sports_understanding" / "task.json").read_text())["task_prefix"]
-    assert sports.metric == "mc" and len(sports.examples) == 1000
-    text = sports.examples[0].input
-    assert text == (prefix + "\nStatement: Jamal Murray was perfect from the line\nPlausible/implausible?")
-    assert all(ex.input.startswith(prefix) and ex.input == ex.input.strip() for ex in sports.examples)
-    assert {ex.choices for ex in sports.examples} == {("plausible", "implausible")}
-    tokenizer = AutoTokenizer.from_pretrained(require("smollm2-135m-instruct"))
-    prompt = build_prompt(tokenizer, text, chat=True)
-    assert f"<|im_start|>user\n{text}<|im_end|>\n" in prompt and prompt.endswith("<|im_start|>assistant\n")
 
     index = bigbench_index(root)
     assert "logical_deduction:three_objects" in index and "logical_deduction" in index

@@ -51,7 +51,7 @@ def test_a_second_run_reads_the_cache_and_a_change_rebuilds(catalog, tiny_model,
     assert training_pool(catalog, NAMES, tokenizer, True, PoolOptions(max_length=32, max_train_examples=5),
                          tmp_path / "cache").cache == "built"
     # Edit one task's file: its content hash changes, so the pool is rebuilt, never served stale.
-    path = catalog._sources["toy_choice"]
+    path = catalog.path_of("toy_choice")
     task = json.loads(path.read_text())
     task["examples"][0]["input"] = "An edited question?"
     path.write_text(json.dumps(task))

@@ -199,11 +199,11 @@ def test_saturating_update_stops_the_run_and_keeps_the_last_good_checkpoint(tmp_
         assert all(torch.isfinite(v).all() and v.abs().max() <= 1e4 for v in state["state_dict"].values())
 
 
-@pytest.mark.parametrize("task", [pytest.param("date_understanding", marks=pytest.mark.real_bigbench),
+@pytest.mark.parametrize("task", [pytest.param("navigate", marks=pytest.mark.real_bigbench("navigate")),
                                   "web_of_lies"])   # a BIG-bench held-out task; a generated one
 def test_heldout_tasks_are_refused(tmp_path, task):
     proc = run_train(tmp_path, "experiment=t2l_sft", f"tasks=[{task}]", "objective.max_steps=2",
-                     bigbench=None)  # the real bundle's BIG-bench, where date_understanding is held out
+                     bigbench=None)  # the real bundle's BIG-bench, where navigate is held out
     assert proc.returncode == 2, proc.log[-4000:]
     assert "contamination" in proc.stderr and task in proc.stderr
     assert not (tmp_path / "run").exists()
