@@ -200,7 +200,8 @@ def _shift_words(k: int) -> dict:
     days = "1 day" if n == 1 else f"{n} days"
     op = "add" if k > 0 else "subtract"
     rel = "after" if k > 0 else "before"
-    return {"days": days, "op": op, "Op": op.capitalize(), "rel": rel, "n": n,
+    to_from = f"{op.capitalize()} {days} {'to' if k > 0 else 'from'} the date"
+    return {"days": days, "op": op, "Op": op.capitalize(), "rel": rel, "n": n, "to_from": to_from,
             "signed": f"plus {days}" if k > 0 else f"minus {days}", "dir": "forward" if k > 0 else "back"}
 
 
@@ -216,7 +217,7 @@ DATE_SHIFT = Family(
     params_text=_shift_words,
     resources=(),
     descriptions=(
-        "{Op} {days} to the date.",
+        "{to_from}.",
         "What date is {days} {rel} this one?",
         "Give the date {days} {rel}, in yyyy-mm-dd form.",
         "Move the date {dir} by {days}.",
@@ -297,7 +298,7 @@ DATE_FORMAT = Family(
         "Change the date's format to {name}; give only the date.",
         "Turn yyyy-mm-dd into {pattern}.",
         "How would this date look in {name}?",
-        "Output the date in the form {example} (that one is the 5th of March 1998).",
+        "Output the date in the form {example} - that one is the 5th of March 1998.",
         "Date in ISO form -> same date in {name}.",
         "The day stays the same and only the notation changes: {detail}.",
     ),

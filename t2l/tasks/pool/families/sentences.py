@@ -46,7 +46,7 @@ def _word_position(k: int) -> dict:
     ordinal = _ORDINALS[abs(k)]
     name = ordinal if k > 0 else ("last" if k == -1 else f"{ordinal}-to-last")
     where = "from the start" if k > 0 else "from the end"
-    return {"pos": name, "n": abs(k), "where": where}
+    return {"pos": name, "n": abs(k), "where": where, "n_words": "1 word" if abs(k) == 1 else f"{abs(k)} words"}
 
 
 SENTENCE_WORD_AT = Family(
@@ -69,7 +69,7 @@ SENTENCE_WORD_AT = Family(
         "Read the sentence and reply with its {pos} word.",
         "Which word stands in position {n} {where} in this sentence?",
         "The model extracts the {pos} word from an English sentence and outputs it alone.",
-        "Count {n} words {where} and return the word you land on.",
+        "Count {n_words} {where} and return the word you land on.",
         "Hey, could you pull out the {pos} word for me?",
         "Answer with a single word: the sentence's {pos} one.",
         "Split the sentence at the spaces; respond with piece number {n} {where}.",
@@ -100,9 +100,9 @@ def _count_oracle(text: str, what: str) -> str | None:
 
 def _count_words(what: str) -> dict:
     if what == "words":
-        return {"things": "words", "thing": "word", "unit": "words", "detail": "words separated by spaces"}
-    return {"things": f"times the letter '{what}' appears", "thing": f"letter '{what}'",
-            "unit": f"'{what}'s", "detail": f"occurrences of the letter '{what}', upper or lower case"}
+        return {"things": "words", "thing": "word", "unit": "words", "detail": "words (separated by spaces)"}
+    return {"things": f"occurrences of the letter '{what}'", "thing": f"letter '{what}'",
+            "unit": f"'{what}'s", "detail": f"occurrences of the letter '{what}' (upper or lower case)"}
 
 
 SENTENCE_COUNT = Family(
@@ -159,7 +159,8 @@ def _rearrange(text: str, how: str) -> str | None:
         out = words[-1:] + words[1:-1] + words[:1]
     else:
         raise ValueError(how)
-    return " ".join(out)
+    result = " ".join(out)
+    return None if result.lower() == text.lower() else result   # already in that order: the input says it
 
 
 def _rearrange_oracle(text: str, how: str) -> str | None:
@@ -341,8 +342,10 @@ def _pick_oracle(words: list[str], which: str) -> str | None:
 _PICK_TEXT = {
     "longest": ("longest", "has the most letters", "the longest word"),
     "shortest": ("shortest", "has the fewest letters", "the shortest word"),
-    "alpha_first": ("alphabetically first", "would come first in a dictionary", "the word that comes first in alphabetical order"),
-    "alpha_last": ("alphabetically last", "would come last in a dictionary", "the word that comes last in alphabetical order"),
+    "alpha_first": ("alphabetically first", "would come first in a dictionary",
+                    "the word that comes first in alphabetical order"),
+    "alpha_last": ("alphabetically last", "would come last in a dictionary",
+                   "the word that comes last in alphabetical order"),
 }
 
 
@@ -367,7 +370,7 @@ SENTENCE_PICK_WORD = Family(
         "Reply with {np}, in lowercase.",
         "Look at every word of the sentence and give back the one that {rel}.",
         "{np}?",
-        "I need {np} of this sentence.",
+        "I need {np} from this sentence.",
         "The model returns {np} in a given English sentence, lowercased.",
         "Out of all the words here, which is the {adj} one?",
         "Scan the sentence and output {np}. One word only.",
@@ -435,7 +438,7 @@ SENTENCE_WORD_LETTERS = Family(
         "List {each}.",
         "What are the {short} of this sentence?",
         "The model reads a sentence and outputs {made}.",
-        "Go word by word and note {each}; reply with the sequence, lowercase, no extra words.",
+        "Go word by word and note {each}; reply with the sequence and no extra words.",
         "I need the {short} of the words, left to right.",
         "For 'He slammed the door shut' the answer would be '{example}'. Now do this sentence.",
         "{short}, please.",

@@ -104,7 +104,8 @@ def _rearrange(text: str, how: str) -> str | None:
         out = items[:-1]
     else:
         raise ValueError(how)
-    return " ".join(out)
+    result = " ".join(out)
+    return None if result == text else result   # already in that order: the input says it
 
 
 def _rearrange_oracle(text: str, how: str) -> str | None:
@@ -205,7 +206,7 @@ _JOIN_TEXT = {
     "hyphen": ("hyphens", "a single hyphen, no spaces", "apple-pear-plum"),
     "semicolon": ("semicolons", "a semicolon and a space", "apple; pear; plum"),
     "plus": ("plus signs", "' + ' (a plus sign with a space each side)", "apple + pear + plum"),
-    "english": ("commas, with 'and' before the last item", "a comma and space, except 'and' before the final item",
+    "english": ("commas and a final 'and'", "a comma and space (but ' and ' before the last one)",
                 "apple, pear and plum"),
     "pipe": ("vertical bars", "' | '", "apple | pear | plum"),
 }
@@ -230,7 +231,7 @@ LIST_JOIN = Family(
     descriptions=(
         "Join the items with {glue}.",
         "Separate the words with {glue} instead of spaces.",
-        "Rewrite the list using {exact} between items.",
+        "Rewrite the list, putting {exact} between items.",
         "Example: 'apple pear plum' -> '{example}', using {glue}. Do the same for this list.",
         "I need the list formatted with {glue}.",
         "The model rejoins a space-separated word list using {glue}.",
@@ -349,8 +350,10 @@ def _pick_oracle(text: str, which: str) -> str | None:
 _PICK_TEXT = {
     "longest": ("longest", "has the most letters", "the longest word"),
     "shortest": ("shortest", "has the fewest letters", "the shortest word"),
-    "alpha_first": ("alphabetically first", "comes first in alphabetical order", "the word that would be first in a dictionary"),
-    "alpha_last": ("alphabetically last", "comes last in alphabetical order", "the word that would be last in a dictionary"),
+    "alpha_first": ("alphabetically first", "comes first in alphabetical order",
+                    "the word that would be first in a dictionary"),
+    "alpha_last": ("alphabetically last", "comes last in alphabetical order",
+                   "the word that would be last in a dictionary"),
 }
 
 
@@ -519,7 +522,7 @@ LIST_YES_NO = Family(
         "Answer yes if {cond}; otherwise answer no.",
         "Check whether {cond}.",
         "The model says yes when {cond}, no when not.",
-        "Answer yes/no. Condition: {cond}.",
+        "Condition to test on the nouns: {short}. Output yes or no.",
         "I'd like to know if {cond}. One word answer.",
         "A word list follows. Say yes or no depending on whether {cond}.",
         "True or false, as yes or no: {cond}.",
