@@ -9,7 +9,7 @@
     t2l params base_model=mistral_7b_instruct_v02 hypernet=L   trainable parameter count
     t2l report RESULTS.json... [out=docs/results.md] [plots=docs/plots]   markdown table + PNG plots
     t2l release BUNDLE MULTITASK [out=DIR] [results=R.json] [body=CARD.md]  package the released default
-    t2l paired RUN_A:ROW RUN_B:ROW [--prompts task]   a row of one eval run minus a row of another, paired
+    t2l paired RUN_A:ROW[@P] RUN_B:ROW[@P]           a row of one eval run minus a row of another, paired
     t2l serve [checkpoint=B] [host=127.0.0.1] [port=7860]   the web demo
 """
 
@@ -234,20 +234,21 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_paired(args: argparse.Namespace) -> int:
     from t2l.eval.paired import format_paired, paired_runs
 
-    def run_and_row(spec: str) -> tuple[list[dict], str]:
+    def run_and_row(spec: str) -> tuple[list[dict], str, str]:
         path, _, row = spec.rpartition(":")
+        row, _, setting = row.partition("@")
         file = Path(path) / "predictions.jsonl" if Path(path).is_dir() else Path(path)
         if not path or not row or not file.is_file():
-            raise T2LError(f"'{spec}' is not RUN_DIR:ROW (a `t2l eval ... out=RUN_DIR` directory, or its "
-                           "predictions.jsonl, then a row name such as t2l or base)")
-        return [json.loads(line) for line in file.read_text().splitlines() if line.strip()], row
+            raise T2LError(f"'{spec}' is not RUN_DIR:ROW[@PROMPTS] (a `t2l eval ... out=RUN_DIR` directory, or its "
+                           "predictions.jsonl, then a row name such as t2l or base, optionally @bare / @described)")
+        return [json.loads(line) for line in file.read_text().splitlines() if line.strip()], row, setting or args.prompts
 
-    (a_lines, a_row), (b_lines, b_row) = run_and_row(args.a), run_and_row(args.b)
+    (a_lines, a_row, a_set), (b_lines, b_row, b_set) = run_and_row(args.a), run_and_row(args.b)
     try:
-        table = {f"{args.b}": paired_runs(a_lines, a_row, b_lines, b_row, args.prompts)}
+        table = {f"{args.b}": paired_runs(a_lines, a_row, b_lines, b_row, a_set, b_prompts=b_set)}
     except ValueError as error:
         raise T2LError(str(error)) from None
-    print(f"[prompts={args.prompts}] " + format_paired(args.a, table))
+    print(f"[prompts={a_set}{'' if b_set == a_set else ' vs ' + b_set}] " + format_paired(args.a, table))
     return 0
 
 
@@ -312,11 +313,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("args", nargs="*", metavar="RESULTS|out=FILE|plots=DIR")
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("paired", help="one row of one t2l eval run minus a row of another, example by example",
-                       description="t2l paired RUN_A:ROW RUN_B:ROW [--prompts task|bare]: the paired difference "
-                                   "with a bootstrap 95%% interval; both runs must have scored the same examples")
+                       description="t2l paired RUN_A:ROW[@PROMPTS] RUN_B:ROW[@PROMPTS] [--prompts task|bare|described]: "
+                                   "the paired difference with a bootstrap 95%% interval; both runs must have scored "
+                                   "the same examples (RUN:base@described is the prompting baseline)")
     p.add_argument("a", metavar="RUN_A:ROW")
     p.add_argument("b", metavar="RUN_B:ROW")
-    p.add_argument("--prompts", default="task", help="the prompt setting to pair (task | bare)")
+    p.add_argument("--prompts", default="task", help="the prompt setting to pair where a side names none (task | bare | described)")
     p.set_defaults(func=cmd_paired)
     p = sub.add_parser("release", help="package a bundle + multi-task LoRA as the released default, with hashes",
                        description="t2l release BUNDLE MULTITASK [out=DIR] [results=RESULTS.json] [body=CARD_BODY.md]")

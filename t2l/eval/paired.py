@@ -87,25 +87,30 @@ def paired_markdown(results: dict) -> list[str]:
 
 
 def paired_runs(a_lines: list[dict], a_row: str, b_lines: list[dict], b_row: str, prompts: str = "task",
-                seed: int = 0) -> dict:
+                seed: int = 0, b_prompts: str | None = None) -> dict:
     """paired_difference(a_row of run A - b_row of run B) for two `t2l eval` runs, after checking that
-    both rows scored the same examples in the same order (task by task, by prompt text): rows of two runs
-    pair only when the split, limit and prompt setting were the same."""
-    def prompts_of(lines: list[dict], row: str) -> dict[str, list[str]]:
+    both rows scored the same examples in the same order (task by task): by prompt text when both sides use
+    one prompt setting, by gold answers when they differ (`b_prompts`: the prompting baseline, `described`,
+    against an adapter's `bare` prompts - the same examples shown two ways). Rows of two runs pair only when
+    the split and limit were the same."""
+    b_prompts = b_prompts or prompts
+
+    def identities(lines: list[dict], row: str, setting: str) -> dict[str, list[str]]:
         found: dict[str, list[str]] = defaultdict(list)
         for line in lines:
-            if line.get("method") == row and line.get("prompts", "task") == prompts:
-                found[line["task"]].append(line["prompt"])
+            if line.get("method") == row and line.get("prompts", "task") == setting:
+                key = line["prompt"] if setting == b_prompts == prompts else repr(line.get("gold", line.get("target")))
+                found[line["task"]].append(key)
         if not found:
             rows = sorted({line.get("method") for line in lines})
             settings = sorted({line.get("prompts", "task") for line in lines})
-            raise ValueError(f"no row '{row}' with prompts={prompts} in these predictions (rows: {rows}; prompt "
+            raise ValueError(f"no row '{row}' with prompts={setting} in these predictions (rows: {rows}; prompt "
                              f"settings: {settings}); name a row and setting both runs scored")
         return found
 
-    seen_a, seen_b = prompts_of(a_lines, a_row), prompts_of(b_lines, b_row)
+    seen_a, seen_b = identities(a_lines, a_row, prompts), identities(b_lines, b_row, b_prompts)
     differ = sorted(t for t in set(seen_a) | set(seen_b) if seen_a.get(t) != seen_b.get(t))
     if differ:
         raise ValueError(f"the two rows did not score the same examples for {differ[:5]}"
                          f"{' ...' if len(differ) > 5 else ''}; pair runs made with the same split, limit and prompts")
-    return paired_difference(outcomes(a_lines, a_row, prompts), outcomes(b_lines, b_row, prompts), seed=seed)
+    return paired_difference(outcomes(a_lines, a_row, prompts), outcomes(b_lines, b_row, b_prompts), seed=seed)

@@ -54,3 +54,28 @@ def test_cli_paired(tmp_path, capsys):
     c = write_run(tmp_path / "c", predictions("base", draws(2, 0.4), offset=3))
     assert main(["paired", f"{a}:t2l", f"{c}:base"]) == 2
     assert "did not score the same examples" in capsys.readouterr().err
+
+
+def with_gold(lines: list[dict], golds: dict[str, list[str]]) -> list[dict]:
+    counters: dict[str, int] = {}
+    for line in lines:
+        i = counters[line["task"]] = counters.get(line["task"], -1) + 1
+        line["target"] = golds[line["task"]][i]
+    return lines
+
+
+def test_two_prompt_settings_pair_by_gold_answers(tmp_path, capsys):
+    """The prompting baseline (base@described) against an adapter's bare prompts: other prompt texts, the
+    same examples; they pair by gold answers, and other examples are still refused."""
+    golds = {task: [f"{task}-{i}" for i in range(40)] for task in ("navigate", "snarks", "date_understanding")}
+    bare = with_gold(predictions("oracle", draws(1, 0.6), prompts="bare"), golds)
+    described = with_gold(predictions("base", draws(2, 0.4), prompts="described", offset=100), golds)
+    d = paired_runs(bare, "oracle", described, "base", prompts="bare", b_prompts="described")
+    assert d["examples"] == 120 and d["difference"] > 0
+    a, b = write_run(tmp_path / "a", bare), write_run(tmp_path / "b", described)
+    assert main(["paired", f"{a}:oracle@bare", f"{b}:base@described"]) == 0
+    assert capsys.readouterr().out.startswith("[prompts=bare vs described]")
+    golds["snarks"] = list(reversed(golds["snarks"]))
+    other = with_gold(predictions("base", draws(2, 0.4), prompts="described"), golds)
+    with pytest.raises(ValueError, match=r"did not score the same examples for \['snarks'\]"):
+        paired_runs(bare, "oracle", other, "base", prompts="bare", b_prompts="described")

@@ -1,4 +1,5 @@
-"""The two prompt settings: the task's own instruction, or the input alone (`bare`)."""
+"""The prompt settings: the task's own instruction, the input alone (`bare`), or a description before it
+(`described`: the prompting baseline)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def test_an_input_that_is_only_the_prefix_is_kept():
 
 
 def test_unknown_setting_is_named(prefixed):
-    with pytest.raises(ValueError, match=r"choose one of \['task', 'bare'\]"):
+    with pytest.raises(ValueError, match=r"choose one of \['task', 'bare', 'described'\]"):
         in_setting(prefixed, "none")
 
 
@@ -45,3 +46,15 @@ def test_the_bare_share_is_seeded_and_close_to_its_fraction():
     assert 0.25 < sum(draws) / len(draws) < 0.35
     assert draws == [in_bare_share(0, "t", i, 0.3) for i in range(2000)]
     assert not any(in_bare_share(0, "t", i, 0.0) for i in range(100))
+
+
+def test_described_puts_a_rotated_description_before_the_bare_input(prefixed):
+    import dataclasses
+
+    task = dataclasses.replace(prefixed, descriptions=["First wording.", "Second wording."])
+    bare, described = in_setting(task, "bare"), in_setting(task, "described")
+    for i, (plain, shown) in enumerate(zip(bare.test, described.test)):
+        assert shown.input == ["First wording.", "Second wording."][i % 2] + "\n\n" + plain.input
+        assert (shown.choices, shown.answers, shown.targets) == (plain.choices, plain.answers, plain.targets)
+    with pytest.raises(ValueError, match="no description to place before its inputs"):
+        in_setting(dataclasses.replace(prefixed, descriptions=[]), "described")
