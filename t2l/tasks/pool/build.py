@@ -119,11 +119,26 @@ def pool_tasks(seed: int = POOL_SEED) -> dict[str, RawTask]:
     path = cache_path(seed)
     if path.is_file():
         rows = json.loads(gzip.decompress(path.read_bytes()))
-        return {row["name"]: _from_json(row) for row in rows}
-    built = {name: build_task(name, seed) for name in sorted(task_index())}
+        return refuse_evaluation_texts({row["name"]: _from_json(row) for row in rows})
+    built = refuse_evaluation_texts({name: build_task(name, seed) for name in sorted(task_index())})
     payload = json.dumps([_to_json(raw) for raw in built.values()], ensure_ascii=False, sort_keys=True)
     atomic_write_bytes(path, gzip.compress(payload.encode("utf-8"), mtime=0))
     return built
+
+
+def refuse_evaluation_texts(tasks: dict[str, RawTask]) -> dict[str, RawTask]:
+    """A pool task described by a held-out task's evaluation text would be trained on it: refused, naming
+    the family's file (checked on every load, since the evaluation bank is not part of the cache key)."""
+    from t2l.tasks.descriptions import EVAL_BANK, DescriptionBank, normalise_text
+
+    evaluation = DescriptionBank.read(EVAL_BANK).texts()
+    for name, raw in tasks.items():
+        shared = sorted({normalise_text(t) for t in raw.descriptions} & evaluation)
+        if shared:
+            raise T2LError(f"pool task '{name}' ({task_index()[name][0].origin}) is described by an evaluation "
+                           f"description of a held-out task ({shared[0]!r}, in {EVAL_BANK}): contamination; reword "
+                           "it in the family's descriptions")
+    return tasks
 
 
 def raw_task(name: str, seed: int = POOL_SEED) -> RawTask:

@@ -102,7 +102,7 @@ def test_a_refused_build_writes_no_cache(tmp_path, monkeypatch):
             build.pool_tasks()
     finally:
         build.pool_tasks.cache_clear()
-    assert not list(tmp_path.rglob("*")) or not list((tmp_path / "pool").glob("*"))
+    assert not list(tmp_path.rglob("*.json.gz")) and not list(tmp_path.rglob("*.tmp*"))
 
 
 def test_the_cache_is_written_once_and_read_back(tmp_path, monkeypatch):
@@ -146,3 +146,22 @@ def test_labels_are_balanced_and_distractors_are_wrong():
     doubled = _tiny_family(distractors=3, examples=30)
     for example in build_examples(doubled, "tiny_double", {}, [str(i) for i in range(1, 100)], seed=0):
         assert len(set(example.choices)) == 4 and example.target == str(2 * int(example.input))
+
+
+def test_an_evaluation_description_in_the_pool_is_refused(tmp_path, monkeypatch):
+    """A held-out task's evaluation text among a pool task's descriptions: refused naming the family's file,
+    and no cache is written."""
+    from t2l.tasks.descriptions import EVAL_BANK, DescriptionBank
+
+    leaked = sorted(DescriptionBank.read(EVAL_BANK).tasks["letter_at_2"])[0]
+    fam = _tiny_family(descriptions=tuple(f"Double it, way {i}." for i in range(16)) + (leaked,))
+    monkeypatch.setenv("T2L_HOME", str(tmp_path))
+    monkeypatch.setattr(build, "task_index", lambda: {"tiny_double": (fam, {}, False)})
+    build.pool_tasks.cache_clear()
+    try:
+        with pytest.raises(T2LError, match=r"pool task 'tiny_double' \(.*test_pool.py\) is described by an "
+                                           r"evaluation description.*contamination; reword"):
+            build.pool_tasks()
+    finally:
+        build.pool_tasks.cache_clear()
+    assert not list(tmp_path.rglob("*.json.gz")) and not list(tmp_path.rglob("*.tmp*"))
