@@ -728,7 +728,7 @@ NUCLEONS = Family(
         "What does the {thing} come to for this isotope? Answer with an integer.",
         "Calculate the {thing}.",
         "Report the {thing} of the given isotope.",
-        "Please figure out the {thing} of this atom's nucleus.",
+        "Please work out this atom's {thing} for me.",
     ),
 )
 
@@ -751,7 +751,7 @@ SYMBOL = Family(
         "The model converts an isotope's spelled-out name into the {what}.",
         "Abbreviate this isotope as the {what}.",
         "Convert to the {what}, keeping the capital letter.",
-        "Tell me the {what} of the nuclide.",
+        "Tell me how this nuclide is written in {short}.",
         "Isotope name in, {short} out.",
         "Look it up on the periodic table: the {what}.",
         "Turn the isotope's name into {short}.",

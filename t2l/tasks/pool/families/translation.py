@@ -165,7 +165,7 @@ FROM_FOREIGN = Family(
         "What does this {language} word mean in English?",
         "{language} to English, one word.",
         "Give the English equivalent of the {language} word, in lowercase.",
-        "I found this {language} word; what is it in English?",
+        "Saw this in a {language} text and I'm stuck - English, please?",
         "The model reads a {language} word and writes its English translation.",
         "English meaning of the {language} word, please.",
         "Render this {language} word in English, answering with a single English word.",
