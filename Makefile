@@ -88,7 +88,7 @@ browser:
 # say so, and every other test runs.
 test: $(STAMP) browser pooldata
 	$(BIN)/t2l assets --optional bigbench bbh
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
 
 # The web demo on http://127.0.0.1:7860 (the released bundle; SERVE_ARGS="checkpoint=DIR port=N").
 serve: $(STAMP)

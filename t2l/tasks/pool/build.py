@@ -33,7 +33,7 @@ CACHE_FORMAT = 1
 
 
 def family_modules() -> list[str]:
-    """Every module of t2l/tasks/pool/families/ (one file per group of families), in name order."""
+    """Every family module of t2l/tasks/pool/families/, in name order (a "_" module holds shared helpers)."""
     return sorted(m.name for m in pkgutil.iter_modules(families_package.__path__) if not m.name.startswith("_"))
 
 

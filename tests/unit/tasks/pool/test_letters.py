@@ -1,5 +1,5 @@
 """The "letters" group of the generated pool: spelling and form of single words (t2l/tasks/pool/families/
-letters.py and strings.py): every task builds, hand-checked answers, multiple choice, held-out tasks."""
+letters_*.py and strings_*.py): every task builds, hand-checked answers, multiple choice, held-out tasks."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from t2l.tasks.descriptions import EVAL_BANK, normalise_text
 from t2l.tasks.pool import build
 from t2l.tasks.pool.contamination import MAX_SHARE, overlap
 from t2l.tasks.pool.core import MIN_DESCRIPTIONS, MIN_EXAMPLES, MIN_HELDOUT_EXAMPLES
-from t2l.tasks.pool.families import letters, strings
+from t2l.tasks.pool.families import letters_checks, letters_positions, strings_counts, strings_rewrites
 
-FAMILIES = {f.name: f for f in letters.FAMILIES + strings.FAMILIES}
+FAMILIES = {f.name: f for f in letters_positions.FAMILIES + letters_checks.FAMILIES + strings_rewrites.FAMILIES
+            + strings_counts.FAMILIES}
 HELDOUT = {"letter_at_2", "letter_from_end_3", "first_5_letters", "shift_letters_back_3", "has_double_letter"}
 
 

@@ -1,4 +1,4 @@
-"""The numbers group of the pool (t2l/tasks/pool/families/numbers.py): every task builds, known answers
+"""The numbers group of the pool (t2l/tasks/pool/families/numbers_*.py): every task builds, known answers
 checked by hand, multiple choice shapes, held-out evaluation descriptions, and a planted oracle fault."""
 
 from __future__ import annotations
@@ -12,9 +12,13 @@ from t2l.errors import T2LError
 from t2l.tasks.descriptions import REPO_DATA
 from t2l.tasks.pool import build
 from t2l.tasks.pool.core import EXAMPLES_PER_TASK, MIN_EXAMPLES, MIN_HELDOUT_EXAMPLES
-from t2l.tasks.pool.families import numbers
+from t2l.tasks.pool.families import (numbers_arithmetic, numbers_digits, numbers_notation, numbers_properties,
+                                     numbers_words)
 
-NAMES = sorted(n for n, (fam, _, _) in build.task_index().items() if fam in numbers.FAMILIES)
+FAMILIES = (numbers_arithmetic.FAMILIES + numbers_digits.FAMILIES + numbers_words.FAMILIES
+            + numbers_notation.FAMILIES + numbers_properties.FAMILIES)
+
+NAMES = sorted(n for n, (fam, _, _) in build.task_index().items() if fam in FAMILIES)
 HELDOUT = sorted(n for n in NAMES if build.task_index()[n][2])
 EVAL_FILE = REPO_DATA / "descriptions" / "eval" / "described_numbers.jsonl"
 
@@ -66,7 +70,7 @@ def built():
 
 def test_the_group_is_as_large_as_promised(built):
     pool = [n for n in NAMES if n not in HELDOUT]
-    assert len(numbers.FAMILIES) >= 9 and len(pool) >= 65 and len(HELDOUT) == 5
+    assert len(FAMILIES) >= 9 and len(pool) >= 65 and len(HELDOUT) == 5
     for name in pool:
         assert MIN_EXAMPLES <= len(built[name].examples) <= EXAMPLES_PER_TASK, name
     for name in HELDOUT:
@@ -121,9 +125,9 @@ def test_heldout_tasks_have_seven_evaluation_descriptions():
 
 
 def test_a_disagreeing_oracle_refuses_naming_the_family(monkeypatch):
-    broken = dataclasses.replace(numbers.PAIR_OP, oracle=lambda text, op: "0")
+    broken = dataclasses.replace(numbers_arithmetic.PAIR_OP, oracle=lambda text, op: "0")
     index = dict(build.task_index())
     index["pair_sum"] = (broken, index["pair_sum"][1], False)
     monkeypatch.setattr(build, "task_index", lambda: index)
-    with pytest.raises(T2LError, match=r"pool family 'pair_op' \(.*numbers\.py\).*oracle"):
+    with pytest.raises(T2LError, match=r"pool family 'pair_op' \(.*numbers_arithmetic\.py\).*oracle"):
         build.build_task("pair_sum")

@@ -3,6 +3,8 @@ evaluation bank): counts, no near-duplicates by the real encoder, no evaluation 
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from t2l.tasks.descriptions import EVAL_BANK, DescriptionBank, normalise_text
@@ -45,13 +47,17 @@ def test_sibling_variants_are_described_differently(tasks):
 
 @pytest.mark.real_assets
 def test_no_near_duplicates_by_the_real_encoder(tasks):
-    """Within every pool task's set, no two descriptions closer than cosine 0.95 by MiniLM (the training
-    encoder): the rule the BIG-bench bank was cleaned with (data/descriptions/README.md)."""
+    """Within a pool task's set, no two descriptions closer than cosine 0.95 by MiniLM (the training encoder):
+    the rule the BIG-bench bank was cleaned with (data/descriptions/README.md). Checked here on every family's
+    first variant plus a seeded sample of 40 other tasks (all 364 take ~6 minutes on 2 cores; the whole pool
+    was checked with the same rule when its descriptions were written, docs/tasks.md)."""
     from t2l.models.encoder import TaskEncoder
     from tests.helpers.specs import minilm_config
 
     encoder = TaskEncoder.from_config(minilm_config())
-    for name in build.pool_names(heldout=False):
+    firsts = {next(iter(fam.variants)) for fam in build.all_families() if fam.variants}
+    others = sorted(set(build.pool_names(heldout=False)) - firsts)
+    for name in sorted(firsts) + random.Random(0).sample(others, 40):
         texts = tasks[name].descriptions
         emb = encoder.encode(texts)
         cos = emb @ emb.T

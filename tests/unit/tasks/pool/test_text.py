@@ -1,5 +1,5 @@
 """The "text" group of the generated pool: sentences, word lists and dates (t2l/tasks/pool/families/
-sentences.py, word_lists.py, dates.py): every task builds, hand-checked answers, multiple choice, held-out
+sentences_*.py, word_lists_*.py, dates_*.py): every task builds, hand-checked answers, multiple choice, held-out
 tasks and their evaluation descriptions, a planted oracle fault."""
 
 from __future__ import annotations
@@ -16,9 +16,12 @@ from t2l.tasks.descriptions import EVAL_BANK, normalise_text
 from t2l.tasks.pool import build
 from t2l.tasks.pool.contamination import MAX_SHARE, overlap
 from t2l.tasks.pool.core import MIN_DESCRIPTIONS, MIN_EXAMPLES, MIN_HELDOUT_EXAMPLES
-from t2l.tasks.pool.families import dates, sentences, word_lists
+from t2l.tasks.pool.families import (dates_calendar, dates_fields, sentences_questions, sentences_rewrites,
+                                     word_lists_questions, word_lists_rewrites)
 
-FAMILIES = {f.name: f for f in sentences.FAMILIES + word_lists.FAMILIES + dates.FAMILIES}
+FAMILIES = {f.name: f for f in sentences_questions.FAMILIES + sentences_rewrites.FAMILIES
+            + word_lists_questions.FAMILIES + word_lists_rewrites.FAMILIES + dates_fields.FAMILIES
+            + dates_calendar.FAMILIES}
 HELDOUT = {"sentence_second_to_last_word", "sentence_swap_first_last_words", "list_sorted_descending",
            "list_joined_pipe", "date_plus_3_days", "date_written_day_first"}
 
