@@ -41,8 +41,8 @@ BIGBENCH_SDIST = "bigbench==1.0.0"
 BIGBENCH_TASKS_IN_SDIST = "/bigbench/benchmark_tasks/"
 # A BIG-bench copy named by the user (tar archive or directory); the first one set wins.
 BIGBENCH_SOURCE_VARIABLES = ("T2L_BIGBENCH_SOURCE", "T2L_BIGBENCH_SDIST")
-BBH_SOURCE_VARIABLE = "T2L_BBH_SOURCE"                       # = t2l.tasks.bbh.SOURCE_VARIABLE
-BBH_CLONE_URL = "https://github.com/suzgunmirac/BIG-Bench-Hard"   # = t2l.tasks.bbh.CLONE_URL
+BBH_SOURCE_VARIABLE = "T2L_BBH_SOURCE"          # the BBH asset is built by t2l.tasks.bbh.build_asset
+BBH_CLONE_URL = "https://github.com/suzgunmirac/BIG-Bench-Hard"
 BIGBENCH_COPIES = ("a clone of github.com/google/BIG-bench, its bigbench/benchmark_tasks folder, a .zip or "
                    "tarball of the repository, or bigbench-1.0.0.tar.gz")
 
@@ -92,25 +92,26 @@ def check() -> dict[str, bool]:
     return {name: is_present(name) for name in ASSET_DIRS}
 
 
-def prepare(names: list[str] | None = None, optional: Collection[str] = ()) -> dict[str, float | str]:
+def prepare(names: list[str] | None = None, optional: Collection[str] = (),
+            builders: dict[str, Callable[[Path], dict]] | None = None) -> dict[str, float | str]:
     """Build every missing asset; return seconds spent per asset (0 for those already present).
 
     An asset named in `optional` that cannot be built does not stop the others: its entry is the
     reason (a string naming the fix) instead of seconds. `make test` makes BIG-bench and BBH optional, so
-    the tests that need them skip with that reason where no copy can be had.
+    the tests that need them skip with that reason where no copy can be had. `builders` adds the builders
+    that live above this layer: BBH's files are checked by the task reader that will read them
+    (`t2l.tasks.bbh.build_asset`), which `t2l assets` passes in.
     """
-    builders: dict[str, Callable[[Path], dict]] = {
-        "smollm2-135m-instruct": _build_smollm2,
-        "minilm": _build_minilm,
-        "bigbench": _build_bigbench,
-        "bbh": _build_bbh,
-    }
+    builders = {"smollm2-135m-instruct": _build_smollm2, "minilm": _build_minilm, "bigbench": _build_bigbench,
+                **(builders or {})}
     unknown = sorted(set(optional) - set(ASSET_DIRS))
     if unknown:
         raise T2LError(f"unknown asset {unknown} in --optional; choose from {sorted(ASSET_DIRS)}")
     timings: dict[str, float | str] = {}
     for name in tqdm(names or list(ASSET_DIRS), desc="t2l assets", unit="asset"):
         start = time.perf_counter()
+        if not is_present(name) and name not in builders:
+            raise T2LError(f"asset '{name}' is prepared by `t2l assets` (its builder lives in t2l.tasks); run that")
         if not is_present(name):
             try:
                 with atomic_directory(asset_dir(name)) as tmp:
@@ -274,30 +275,3 @@ def _index_entry(rel: str, task: dict) -> dict:
         "preferred_score": task.get("preferred_score"),
         "subtasks": [s.get("name") for s in task.get("subtasks", []) if isinstance(s, dict)],
     }
-
-
-def _build_bbh(out: Path) -> dict:
-    """Copy BIG-Bench Hard's <task>.json files (and its LICENSE) from the folder T2L_BBH_SOURCE names: the
-    files themselves, or a clone of the repository (its bbh/ folder). Every file is read and checked as
-    the catalog reads it first (t2l.tasks.bbh.read_bbh_file): a broken one is one line naming it, and the
-    asset's temp directory goes, so nothing is written."""
-    from t2l.tasks.bbh import HOW_TO_GET, bbh_files, read_bbh_file
-
-    given = os.environ.get(BBH_SOURCE_VARIABLE)
-    if not given:
-        raise T2LError(f"BIG-Bench Hard is not prepared: {HOW_TO_GET} again")
-    source = Path(given).expanduser()
-    if not source.is_dir():
-        raise T2LError(f"{BBH_SOURCE_VARIABLE}={given} is not a folder; unset it or {HOW_TO_GET}")
-    files = bbh_files(source)
-    if not files:
-        raise T2LError(f"{BBH_SOURCE_VARIABLE}={given} holds no BBH <task>.json files (nor a bbh/ folder of them); "
-                       f"{HOW_TO_GET}")
-    examples = 0
-    for path in files:
-        examples += read_bbh_file(path, max_input_chars=10 ** 9).meta["examples_in_file"]
-        shutil.copyfile(path, out / path.name)
-    license_file = files[0].parent / "LICENSE"
-    if license_file.is_file():
-        shutil.copyfile(license_file, out / "LICENSE")
-    return {"source": str(source.resolve()), "tasks": len(files), "examples": examples}

@@ -29,9 +29,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import shutil
 from pathlib import Path
 
+from t2l.assets import BBH_CLONE_URL as CLONE_URL
+from t2l.assets import BBH_SOURCE_VARIABLE as SOURCE_VARIABLE
 from t2l.errors import T2LError
 from t2l.tasks.schema import Example, RawTask
 
@@ -40,8 +44,6 @@ log = logging.getLogger(__name__)
 SOURCE = "bbh"
 PREFIX = "bbh:"
 FRACTIONS = {"train": 0.3, "validation": 0.2, "test": 0.5}
-CLONE_URL = "https://github.com/suzgunmirac/BIG-Bench-Hard"
-SOURCE_VARIABLE = "T2L_BBH_SOURCE"
 HOW_TO_GET = (f"set {SOURCE_VARIABLE} to a folder of BIG-Bench Hard's 27 <task>.json files or a clone "
               f"(`git clone {CLONE_URL}`) and run `t2l assets`")
 FIX_FILE = (f"fix or delete the file, or point {SOURCE_VARIABLE} at an unmodified copy of BIG-Bench Hard's bbh/ "
@@ -213,3 +215,28 @@ class BBHSource:
 
     def load(self, name: str) -> RawTask:
         return read_bbh_file(self._files[name], self.max_input_chars)
+
+
+def build_asset(out: Path) -> dict:
+    """Copy BIG-Bench Hard's <task>.json files (and its LICENSE) from the folder T2L_BBH_SOURCE names: the
+    files themselves, or a clone of the repository (its bbh/ folder). Every file is read and checked as
+    the catalog reads it first (read_bbh_file): a broken one is one line naming it, and the asset's temp
+    directory goes, so nothing is written. `t2l assets` passes it to t2l.assets.prepare as the `bbh` builder."""
+    given = os.environ.get(SOURCE_VARIABLE)
+    if not given:
+        raise T2LError(f"BIG-Bench Hard is not prepared: {HOW_TO_GET} again")
+    source = Path(given).expanduser()
+    if not source.is_dir():
+        raise T2LError(f"{SOURCE_VARIABLE}={given} is not a folder; unset it or {HOW_TO_GET}")
+    files = bbh_files(source)
+    if not files:
+        raise T2LError(f"{SOURCE_VARIABLE}={given} holds no BBH <task>.json files (nor a bbh/ folder of them); "
+                       f"{HOW_TO_GET}")
+    examples = 0
+    for path in files:
+        examples += read_bbh_file(path, max_input_chars=10 ** 9).meta["examples_in_file"]
+        shutil.copyfile(path, out / path.name)
+    license_file = files[0].parent / "LICENSE"
+    if license_file.is_file():
+        shutil.copyfile(license_file, out / "LICENSE")
+    return {"source": str(source.resolve()), "tasks": len(files), "examples": examples}

@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
-from t2l.tasks.schema import RawTask
-
-if TYPE_CHECKING:
-    from t2l.tasks.registry import TaskSources
+from t2l.tasks.descriptions import REPO_DATA, TRAIN_BANK
+from t2l.tasks.schema import DEFAULT_FRACTIONS, RawTask
 
 # The registry: one line per source, in indexing order ("module:Class", imported when a catalog opens).
 SOURCES: tuple[str, ...] = (
@@ -41,6 +39,36 @@ SOURCES: tuple[str, ...] = (
     "t2l.tasks.generated:GeneratedSource",   # seeded generators (superseded for evaluation by the BBH files)
     "t2l.tasks.pool.source:PoolSource",      # the generated pool and held-out described suite
 )
+
+
+@dataclass
+class TaskSources:
+    """Where tasks come from and how they split (conf/data/*.yaml). `t2l tasks` lists what they hold.
+
+    Each source is read by its Source class (t2l.tasks.source.SOURCES). A source that records its own split
+    shares (BIG-Bench Hard: RawTask.meta["fractions"]) splits by those instead of `fractions`.
+
+    descriptions_dir: the description bank (*.jsonl) that extends or replaces the sources' descriptions;
+    eval_descriptions_dir: the held-out tasks' evaluation bank, set by evaluation jobs only (training
+    refuses it, see t2l.tasks.descriptions); splits_dir: named task lists.
+    exclude / exclude_file always win over inclusion. The example split depends only on
+    (seed, task, example text); examples longer than max_input_chars are skipped, counted and logged.
+    """
+
+    bigbench_dir: str | None = None
+    bbh_dir: str | None = None   # BIG-Bench Hard's <task>.json files (conf/data: bundle://bbh), tasks bbh:<task>
+    sni: list[str] = field(default_factory=list)          # task JSON files, dirs of them, or per-task dataset dirs
+    local_files: list[str] = field(default_factory=list)  # user .json / .jsonl
+    generated: bool = True    # the tasks t2l generates itself (t2l.tasks.generated: BBH's programmatic three)
+    pool: bool = True         # the generated pool and held-out described suite (t2l.tasks.pool)
+    descriptions_dir: str | None = str(TRAIN_BANK)
+    eval_descriptions_dir: str | None = None   # evaluation jobs set it (t2l.tasks.descriptions.EVAL_BANK)
+    splits_dir: str = str(REPO_DATA / "splits")
+    seed: int = 0
+    fractions: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_FRACTIONS))
+    max_input_chars: int = 4000
+    exclude: list[str] = field(default_factory=list)
+    exclude_file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +88,7 @@ class Source(Protocol):
     unavailable: str
 
     @classmethod
-    def from_config(cls, sources: "TaskSources") -> "Source | None": ...
+    def from_config(cls, sources: TaskSources) -> "Source | None": ...
 
     def entries(self) -> list[Entry]: ...
 

@@ -11,7 +11,9 @@ import pytest
 
 from t2l.assets import MARKER, asset_dir, prepare
 from t2l.errors import T2LError
-from t2l.tasks.bbh import FRACTIONS, GEN_TASKS, KNOWN_DEFECTS, LABEL_SETS, bbh_files, options, read_bbh_file
+from t2l.tasks.bbh import FRACTIONS, GEN_TASKS, KNOWN_DEFECTS, LABEL_SETS, bbh_files, build_asset, options, read_bbh_file
+
+BBH_BUILDER = {"bbh": build_asset}   # what `t2l assets` passes: the builder lives in the tasks layer
 from t2l.tasks.heldout import heldout_names, refuse_heldout
 from t2l.tasks.prompts import in_setting
 from t2l.tasks.registry import TaskCatalog, TaskSources, read_name_list
@@ -118,12 +120,12 @@ def test_the_catalog_lists_them_and_training_refuses_them(bbh_dir):
 def test_the_asset_prepares_them_once_and_the_bundle_lists_them(bbh_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("T2L_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("T2L_BBH_SOURCE", str(bbh_dir))
-    timings = prepare(["bbh"])
+    timings = prepare(["bbh"], builders=BBH_BUILDER)
     assert isinstance(timings["bbh"], float)
     marker = json.loads((asset_dir("bbh") / MARKER).read_text())
     assert marker["tasks"] == 27 and marker["examples"] == TOTAL
     before = {p.name: p.stat().st_mtime_ns for p in asset_dir("bbh").iterdir()}
-    prepare(["bbh"])   # present: nothing rebuilt
+    prepare(["bbh"], builders=BBH_BUILDER)   # present: nothing rebuilt
     assert {p.name: p.stat().st_mtime_ns for p in asset_dir("bbh").iterdir()} == before
     catalog = TaskCatalog(TaskSources(bbh_dir="bundle://bbh", generated=False, pool=False))
     assert len(catalog.names()) == 27 and catalog.load("bbh:web_of_lies").metric == "mc"
@@ -134,7 +136,7 @@ def test_a_clone_of_the_repository_is_read_from_its_bbh_folder(tmp_path, monkeyp
                                                         for i in range(4)])
     monkeypatch.setenv("T2L_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("T2L_BBH_SOURCE", str(tmp_path / "clone"))
-    prepare(["bbh"])
+    prepare(["bbh"], builders=BBH_BUILDER)
     assert [p.name for p in bbh_files(asset_dir("bbh"))] == ["navigate.json"]
 
 
@@ -162,7 +164,7 @@ def test_a_bad_file_is_one_line_naming_it_and_nothing_is_written(tmp_path, monke
     monkeypatch.setenv("T2L_HOME", str(home))
     monkeypatch.setenv("T2L_BBH_SOURCE", str(source))
     with pytest.raises(T2LError) as err:
-        prepare(["bbh"])
+        prepare(["bbh"], builders=BBH_BUILDER)
     assert expected in one_line(err)
     assert not home.exists() or not any(home.iterdir())   # no bbh folder, no temp copy
 
@@ -171,10 +173,10 @@ def test_no_source_named_is_one_line_with_the_fix_and_optional_only_warns(tmp_pa
     monkeypatch.setenv("T2L_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("T2L_BBH_SOURCE", raising=False)
     with pytest.raises(T2LError) as err:
-        prepare(["bbh"])
+        prepare(["bbh"], builders=BBH_BUILDER)
     line = one_line(err)
     assert "T2L_BBH_SOURCE" in line and "git clone https://github.com/suzgunmirac/BIG-Bench-Hard" in line
-    assert prepare(["bbh"], optional=["bbh"])["bbh"] == str(err.value)
+    assert prepare(["bbh"], optional=["bbh"], builders=BBH_BUILDER)["bbh"] == str(err.value)
     catalog = TaskCatalog(TaskSources(bbh_dir="bundle://bbh", generated=True, pool=False))   # still opens
     with pytest.raises(T2LError) as err:
         catalog.select(split="heldout_bbh")

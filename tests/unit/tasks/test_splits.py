@@ -5,7 +5,8 @@ import random
 import pytest
 
 from t2l.errors import T2LError
-from t2l.tasks.registry import REPO_DATA, read_name_list
+from t2l.tasks.descriptions import REPO_DATA
+from t2l.tasks.registry import read_name_list
 from t2l.tasks.schema import MIN_EXAMPLES, Example, RawTask, split_examples, split_task
 
 WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett"]
