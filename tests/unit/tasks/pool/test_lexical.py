@@ -1,5 +1,5 @@
 """The "lexical" group of the generated pool: word forms and WordNet relations and classes (t2l/tasks/pool/
-families/morphology.py and lexical.py): every task builds, hand-checked answers, multiple choice, held-out tasks."""
+families/morphology_*.py and lexical_*.py): every task builds, hand-checked answers, multiple choice, held-out tasks."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from t2l.tasks.descriptions import EVAL_BANK, normalise_text
 from t2l.tasks.pool import build
 from t2l.tasks.pool.contamination import MAX_SHARE, overlap
 from t2l.tasks.pool.core import MIN_DESCRIPTIONS, MIN_EXAMPLES, MIN_HELDOUT_EXAMPLES
-from t2l.tasks.pool.families import lexical, morphology
+from t2l.tasks.pool.families import (lexical_classes, lexical_relations, lexical_senses, morphology_derived,
+                                     morphology_forms)
 
-FAMILIES = {f.name: f for f in morphology.FAMILIES + lexical.FAMILIES}
+FAMILIES = {f.name: f for f in (morphology_forms.FAMILIES + morphology_derived.FAMILIES + lexical_relations.FAMILIES
+                                + lexical_classes.FAMILIES + lexical_senses.FAMILIES)}
 HELDOUT = {"gerund", "superlative", "agent_noun", "is_place", "whole_of_part"}
 
 
