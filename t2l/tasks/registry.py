@@ -98,15 +98,29 @@ class TaskCatalog:
                     hint += f" ({source.unavailable})"
                 raise T2LError(f"unknown task '{name}'; {hint}")
 
-    def split_names(self, split: str) -> list[str]:
-        """Names in a named task list (data/splits/NAME.txt) or in a list file given by path."""
+    def split_names(self, split: str, _seen: tuple[str, ...] = ()) -> list[str]:
+        """Names in a named task list (data/splits/NAME.txt) or in a list file given by path.
+
+        A line `@OTHER` includes another list; `@OTHER?` only those of its tasks that some configured source
+        holds (the pool takes the BIG-bench training tasks that are prepared: none, the 12 non-BBH tasks of a
+        22-task folder, or all of them with a full copy)."""
         path = Path(split).expanduser()
         if not path.is_file():
             path = Path(self.sources.splits_dir) / f"{split}.txt"
         if not path.is_file():
             known = sorted(p.stem for p in Path(self.sources.splits_dir).glob("*.txt"))
             raise T2LError(f"unknown task split '{split}'; choose one of {known} or give a file path")
-        return read_name_list(path)
+        if split in _seen:
+            raise T2LError(f"task list {path} includes itself through {' -> '.join(_seen)}; remove the @ line")
+        names: list[str] = []
+        for name in read_name_list(path):
+            if name.startswith("@"):
+                other, available_only = name[1:].rstrip("?"), name.endswith("?")
+                included = self.split_names(other, (*_seen, split))
+                names += [n for n in included if n in self._entries] if available_only else included
+            else:
+                names.append(name)
+        return list(dict.fromkeys(names))
 
     def select(self, tasks: Iterable[str] | None = None, split: str | None = None,
                exclude: Iterable[str] | None = None, exclude_file: str | None = None) -> list[str]:

@@ -24,9 +24,14 @@ HEADERS = {
 }
 
 
+# The pool also takes the BIG-bench training tasks that are prepared (TaskCatalog.split_names reads `@list?`).
+INCLUDES = {"pool": "@bigbench_train?   # BIG-bench training tasks, where a copy is prepared (12 in ../shared/data)\n"}
+
+
 def split_text(split: str) -> str:
     names = build.pool_names(heldout=SPLITS[split])
-    return HEADERS[split] + f"# Count: {len(names)} tasks.\n" + "\n".join(names) + "\n"
+    return (HEADERS[split] + f"# Count: {len(names)} generated tasks.\n" + "\n".join(names) + "\n"
+            + INCLUDES.get(split, ""))
 
 
 def write_splits() -> None:

@@ -186,3 +186,19 @@ def test_duplicate_task_name_across_sources(dirs, tmp_path):
     message = str(err.value)
     assert "task name 'toy_choice' comes from two sources" in message and str(clash) in message
     assert str(BIGBENCH) in message and "rename one or drop a source" in message   # both sources, and the fix
+
+
+def test_a_task_list_can_include_another_or_only_its_available_tasks(tmp_path):
+    """`@other` includes a list; `@other?` only the tasks some source holds (the pool takes the BIG-bench
+    training tasks that are prepared); a list that includes itself is refused."""
+    splits = tmp_path / "splits"
+    splits.mkdir()
+    (splits / "mine.txt").write_text("toy_gen\n@more?   # only what is there\n")
+    (splits / "more.txt").write_text("toy_choice\nnot_a_task_here\n")
+    (splits / "all.txt").write_text("toy_gen\n@more\n")
+    (splits / "loop.txt").write_text("@loop\n")
+    catalog = TaskCatalog(TaskSources(bigbench_dir=str(BIGBENCH), splits_dir=str(splits), pool=False))
+    assert catalog.split_names("mine") == ["toy_gen", "toy_choice"]
+    assert catalog.split_names("all") == ["toy_gen", "toy_choice", "not_a_task_here"]
+    with pytest.raises(T2LError, match="includes itself"):
+        catalog.split_names("loop")
