@@ -88,7 +88,7 @@ def _tiny_family(**changes) -> Family:
 
 def test_an_oracle_that_disagrees_refuses_naming_the_family():
     broken = _tiny_family(oracle=lambda text: str(2 * int(text) + (text == "7")))
-    with pytest.raises(T2LError, match=r"pool family 'tiny_double' \(.*test_pool.py\).*input '7'.*oracle"):
+    with pytest.raises(T2LError, match=r"pool family 'tiny_double' \(.*test_pool_build\.py\).*input '7'.*oracle"):
         build_examples(broken, "tiny_double", {}, [str(i) for i in range(1, 50)], seed=0)
 
 
@@ -159,7 +159,7 @@ def test_an_evaluation_description_in_the_pool_is_refused(tmp_path, monkeypatch)
     monkeypatch.setattr(build, "task_index", lambda: {"tiny_double": (fam, {}, False)})
     build.pool_tasks.cache_clear()
     try:
-        with pytest.raises(T2LError, match=r"pool task 'tiny_double' \(.*test_pool.py\) is described by an "
+        with pytest.raises(T2LError, match=r"pool task 'tiny_double' \(.*test_pool_build\.py\) is described by an "
                                            r"evaluation description.*contamination; reword"):
             build.pool_tasks()
     finally:
