@@ -3,18 +3,12 @@ families/morphology_*.py and lexical_*.py): every task builds, hand-checked answ
 
 from __future__ import annotations
 
-import dataclasses
-import json
-
 import pytest
 
-from t2l.errors import T2LError
-from t2l.tasks.descriptions import EVAL_BANK, normalise_text
-from t2l.tasks.pool import build
-from t2l.tasks.pool.contamination import MAX_SHARE, overlap
-from t2l.tasks.pool.core import MIN_DESCRIPTIONS, MIN_EXAMPLES, MIN_HELDOUT_EXAMPLES
+from t2l.tasks.descriptions import EVAL_BANK
 from t2l.tasks.pool.families import (lexical_classes, lexical_relations, lexical_senses, morphology_derived,
                                      morphology_forms)
+from tests.helpers import pool_checks
 
 FAMILIES = {f.name: f for f in (morphology_forms.FAMILIES + morphology_derived.FAMILIES + lexical_relations.FAMILIES
                                 + lexical_classes.FAMILIES + lexical_senses.FAMILIES)}
@@ -23,20 +17,12 @@ HELDOUT = {"gerund", "superlative", "agent_noun", "is_place", "whole_of_part"}
 
 @pytest.fixture(scope="module")
 def built():
-    return {name: build.build_task(name) for fam in FAMILIES.values() for name in fam.tasks()}
+    return pool_checks.build_all(pool_checks.task_names(FAMILIES))
 
 
 def test_the_group_is_as_large_as_promised(built):
-    pool = [n for f in FAMILIES.values() for n in f.variants]
-    held = {n for f in FAMILIES.values() for n in f.heldout}
-    assert len(FAMILIES) >= 10
-    assert len(pool) >= 70
-    assert held == HELDOUT
-    assert all(len(built[n].examples) >= MIN_EXAMPLES for n in pool)
-    assert all(len(built[n].examples) >= MIN_HELDOUT_EXAMPLES for n in held)
-    assert all(len(built[n].descriptions) >= MIN_DESCRIPTIONS for n in pool)
-    assert all(built[n].descriptions == [] and built[n].meta["heldout"] for n in held)
-    assert {built[n].meta["inputs"] for n in built} == {"word", "noun", "verb", "adjective"}
+    pool_checks.check_group_size(built, FAMILIES, HELDOUT, min_families=10, min_pool=70,
+                                 inputs={"word", "noun", "verb", "adjective"})
 
 
 KNOWN = {   # task -> [(input, answer)], answers worked out by hand (None: the task skips that word)
@@ -89,71 +75,32 @@ KNOWN = {   # task -> [(input, answer)], answers worked out by hand (None: the t
 
 @pytest.mark.parametrize("task", sorted(KNOWN))
 def test_known_answers(task):
-    fam, params, _ = build.task_index()[task]
-    for text, expected in KNOWN[task]:
-        assert fam.answer(text, **params) == expected, (task, text)
-        if expected is not None:
-            assert fam.oracle(text, **params) == expected, (task, text)
+    pool_checks.check_known_answers(task, KNOWN[task])
 
 
 def test_every_family_has_known_answers():
-    covered = {build.task_index()[t][0].name for t in KNOWN}
-    assert covered == set(FAMILIES)
+    pool_checks.check_every_family_has_known_answers(KNOWN, FAMILIES)
 
 
 def test_multiple_choice_tasks(built):
-    for fam in FAMILIES.values():
-        for name in fam.tasks():
-            examples = built[name].examples
-            if fam.labels:
-                assert all(e.choices == fam.labels for e in examples), name
-                counts = {label: sum(e.target == label for e in examples) for label in fam.labels}
-                assert len(set(counts.values())) == 1, (name, counts)     # balanced
-            elif fam.distractors:
-                for e in examples:
-                    assert len(e.choices) == fam.distractors + 1 and len(set(e.choices)) == len(e.choices), name
-                    assert e.target == fam.answer(e.input, **fam.tasks()[name][0])
-            else:
-                assert all(not e.is_mc for e in examples), name
+    pool_checks.check_multiple_choice(built, FAMILIES)
     assert built["is_place"].examples[0].choices == ("yes", "no")
     assert built["senses_as_verb"].examples[0].choices == ("1", "2-3", "4+")
     assert built["gerund"].metric == "gen" and built["synonym_noun"].metric == "mc"
 
 
 def test_sibling_variants_are_described_differently(built):
-    for fam in FAMILIES.values():
-        seen: dict[str, str] = {}
-        for name in fam.variants:
-            for text in built[name].descriptions:
-                assert seen.setdefault(normalise_text(text), name) == name, (text, name)
+    pool_checks.check_siblings_described_differently(built, FAMILIES)
 
 
 def test_heldout_tasks_have_7_evaluation_descriptions(built):
-    rows = [json.loads(line) for line in (EVAL_BANK / "described_lexical.jsonl").read_text("utf-8").splitlines()
-            if line.strip()]
-    assert {r["task"] for r in rows} == HELDOUT
-    pool_texts = {normalise_text(t) for n, raw in built.items() for t in raw.descriptions}
-    for row in rows:
-        texts = {normalise_text(t) for t in row["descriptions"]}
-        assert row["how"] == "hand" and len(texts) == 7, row["task"]
-        assert not texts & pool_texts, row["task"]
+    pool_checks.check_eval_descriptions_apart_from_pool(EVAL_BANK / "described_lexical.jsonl", HELDOUT, built)
 
 
 def test_no_pool_task_of_the_group_reproduces_a_heldout_task(built):
-    for h_name in HELDOUT:
-        h_fam, h_params, _ = build.task_index()[h_name]
-        inputs = [e.input for e in built[h_name].examples]
-        gold = [e.target for e in built[h_name].examples]
-        for fam in FAMILIES.values():
-            if fam.inputs != h_fam.inputs:
-                continue
-            for p_name, params in fam.variants.items():
-                assert overlap((fam, params), (h_fam, h_params), inputs, gold) <= MAX_SHARE, (p_name, h_name)
+    pool_checks.check_no_pool_task_reproduces_a_heldout_task(built, FAMILIES, HELDOUT, same_inputs_only=True)
 
 
 def test_an_oracle_that_disagrees_refuses_naming_the_family(monkeypatch):
-    fam, params, heldout = build.task_index()["past_tense"]
-    broken = dataclasses.replace(fam, oracle=lambda text, **_: text + "ed")
-    monkeypatch.setitem(build.task_index(), "past_tense", (broken, params, heldout))
-    with pytest.raises(T2LError, match="verb_form"):
-        build.build_task("past_tense")
+    pool_checks.check_disagreeing_oracle_refuses(monkeypatch, "past_tense", lambda text, **_: text + "ed",
+                                                 "verb_form")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from pathlib import Path
 
 import pytest
 
-from t2l.errors import T2LError
-from t2l.tasks.pool.build import build_task, task_index
+from t2l.tasks.pool.build import task_index
 from t2l.tasks.pool.core import MIN_EXAMPLES, MIN_HELDOUT_EXAMPLES, normalise_answer
 from t2l.tasks.pool.families import _facts_common, facts_countries, facts_country_names, facts_elements, translation
+from tests.helpers import pool_checks
 
 FAMILIES = {f.name: f for f in (facts_country_names.FAMILIES + facts_countries.FAMILIES + facts_elements.FAMILIES
                                 + translation.FAMILIES)}
@@ -74,7 +72,7 @@ def _my_tasks() -> dict[str, tuple]:
 
 @pytest.fixture(scope="module")
 def built():
-    return {name: build_task(name) for name in _my_tasks()}
+    return pool_checks.build_all(_my_tasks())
 
 
 def test_every_task_builds_with_enough_examples(built):
@@ -88,9 +86,7 @@ def test_every_task_builds_with_enough_examples(built):
 
 @pytest.mark.parametrize("family,params,text,answer", KNOWN)
 def test_known_answers(family, params, text, answer):
-    fam = FAMILIES[family]
-    assert fam.answer(text, **params) == answer
-    assert normalise_answer(fam.oracle(text, **params)) == normalise_answer(answer)
+    pool_checks.check_answer(FAMILIES[family], params, text, answer, oracle_key=normalise_answer)
 
 
 def test_inputs_are_bare(built):
@@ -114,18 +110,12 @@ def test_multiple_choice(built):
 
 
 def test_heldout_tasks_have_seven_eval_descriptions():
-    rows = {json.loads(line)["task"]: json.loads(line) for line in EVAL_FILE.read_text().splitlines() if line.strip()}
     heldout = {n for n, (_, _, h) in _my_tasks().items() if h}
-    assert heldout == set(rows) and len(heldout) == 5
-    pool_descriptions = {d for f in FAMILIES.values() for d in f.descriptions}
-    for row in rows.values():
-        assert row["how"] == "hand" and len(set(row["descriptions"])) == 7
-        assert not pool_descriptions & set(row["descriptions"])
+    assert len(heldout) == 5
+    pool_checks.check_eval_descriptions(EVAL_FILE, heldout,
+                                        pool_texts={d for f in FAMILIES.values() for d in f.descriptions})
 
 
 def test_a_disagreeing_oracle_refuses_the_build(monkeypatch):
-    fam, params, heldout = task_index()["country_capital"]
-    broken = dataclasses.replace(fam, oracle=lambda text: "Atlantis")
-    monkeypatch.setitem(task_index(), "country_capital", (broken, params, heldout))
-    with pytest.raises(T2LError, match="country_capital"):
-        build_task("country_capital")
+    pool_checks.check_disagreeing_oracle_refuses(monkeypatch, "country_capital", lambda text: "Atlantis",
+                                                 "country_capital")
