@@ -1,6 +1,6 @@
 """Pilot: does ranking the choices in training stop a LoRA from answering one class on every example?
 
-Session 12 found every adapter on the generated binary tasks (T2L, its controls, the multi-task LoRA and
+The measurements of 2026-12-06 found every adapter on the generated binary tasks (T2L, its controls, the multi-task LoRA and
 even the oracle LoRA) giving one answer to nearly every test example (docs/t2l.md). All of them were
 trained with next-token cross-entropy on the gold answer. This trains one LoRA per task on the task's
 own train split twice, with the same seed, batches, steps and learning rate, and scores the test split:

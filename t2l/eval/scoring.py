@@ -186,7 +186,7 @@ def summarise(rows: Sequence[dict], metric: str, settings: EvalSettings) -> dict
     For multiple choice it also says how varied the answers are: `top_pred_share`, the share of examples
     given the row's most frequent answer text, beside `top_gold_share`, the same for the gold answers. A row
     at 1.0 answers every example alike; its accuracy is then that answer's share of the split, whatever the
-    adapter was generated from (docs/t2l.md, session 12: what the released adapters do on unseen tasks).
+    adapter was generated from (docs/t2l.md, 2026-12-06: what the released adapters do on unseen tasks).
     """
     n = len(rows)
     summary = {"accuracy": sum(r["correct"] for r in rows) / n}

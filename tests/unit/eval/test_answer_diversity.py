@@ -1,5 +1,5 @@
 """`summarise` says how varied a row's multiple-choice answers are (top_pred_share / top_gold_share), and
-the printed table shows it: a constant predictor is visible at a glance (docs/t2l.md, session 12)."""
+the printed table shows it: a constant predictor is visible at a glance (docs/t2l.md, 2026-12-06)."""
 
 from __future__ import annotations
 
