@@ -171,15 +171,44 @@ def train_hypernet_job(ctx: RunContext, names: list[str], settings: T2LTrainSett
     # The tokenised pool (SFT) or just descriptions (recon), cached by content under T2L_HOME/cache/pools.
     pool = training_pool(ctx.catalog, names, tokenizer if settings.objective == "sft" else None,
                          ctx.base.chat_template, pool_options(settings), t2l_home() / "cache" / "pools")
-    chosen = pick_validation_names(dict(zip(pool.names, pool.val_costs)), settings.val_tasks, ctx.seed) \
-        if needs_base and settings.val_tasks else []
-    val = [ctx.catalog.load(n) for n in chosen]
+    if settings.val_split:
+        val = development_tasks(ctx, settings, names) if needs_base and settings.val_tasks else []
+    else:
+        chosen = pick_validation_names(dict(zip(pool.names, pool.val_costs)), settings.val_tasks, ctx.seed) \
+            if needs_base and settings.val_tasks else []
+        val = [ctx.catalog.load(n) for n in chosen]
     bundle = train_t2l(hypernet, encoder, ctx.base, ctx.encoder_config, pool, settings, out_dir, model, tokenizer,
                        val, targets, ctx.logger(run), ctx.trainer_kwargs, resume)
     if bundle is None:   # a rank other than 0 of a multi-process run: rank 0 exported
         return {}
     print(f"hypernet bundle: {out_dir / 'hypernet'} ({bundle.training['steps']} steps, {len(pool.names)} tasks)")
     return {"bundle": str(out_dir / "hypernet"), "steps": bundle.training["steps"]}
+
+
+def development_tasks(ctx: RunContext, settings: T2LTrainSettings, training: list[str]) -> list:
+    """The first `val_tasks` tasks of `settings.val_split` with their evaluation descriptions, in the
+    `val_prompts` setting: what a study chooses on (their validation split; reports use the test split)."""
+    from t2l.tasks.prompts import in_setting
+
+    evaluation = TaskCatalog(replace(ctx.catalog.sources, eval_descriptions_dir=str(EVAL_BANK)))
+    names = evaluation.select(split=settings.val_split)[: settings.val_tasks]
+    trained = sorted(set(names) & set(training))
+    if trained:
+        raise T2LError(f"objective.val_split={settings.val_split} holds training tasks {trained[:5]}; validate on a "
+                       "held-out split (heldout_described, heldout_bbh) or remove them from the training split")
+    tasks = [evaluation.load(n) for n in names]
+    check_development_disjoint(tasks)
+    return [in_setting(task, settings.val_prompts) for task in tasks]
+
+
+def check_development_disjoint(tasks: list) -> None:
+    """Refuse development examples that reappear in the test split: choosing on them would choose on the test."""
+    for task in tasks:
+        shared = {e.input for e in task.validation} & {e.input for e in task.test}
+        if shared:
+            raise T2LError(f"task '{task.name}': {len(shared)} development inputs are also test inputs (e.g. "
+                           f"{sorted(shared)[0]!r}); a study must not choose on its test examples: deduplicate the "
+                           "task's examples or validate on another split")
 
 
 def budget_overrides(budget: LoRATrainBudget, changes: dict) -> LoRATrainBudget:

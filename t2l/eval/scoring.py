@@ -180,6 +180,11 @@ def top_share(answers: Sequence[str]) -> float:
     return max(Counter(answers).values()) / len(answers)
 
 
+def prediction_share(rows: Sequence[dict]) -> float:
+    """`top_share` of a task's predictions: the chosen choice's text (MC) or the stripped output (free text)."""
+    return top_share([r["choices"][r["pred"]] if "choices" in r else r["output"].strip() for r in rows])
+
+
 def summarise(rows: Sequence[dict], metric: str, settings: EvalSettings) -> dict:
     """A task's summary from its prediction rows (the one place accuracy is computed from them).
 

@@ -117,11 +117,36 @@ class TaskBalancedBatches(torch.utils.data.Sampler):
 
 
 def task_batch(items: Sequence[tuple[int, int]], features: Sequence[Sequence[dict[str, list[int]]]],
-               pad_id: int) -> dict:
-    """Collate (task, example) items: padded tensors + `task_ids` (distinct tasks) + `rows` (row -> task slot)."""
+               pad_id: int, choices: Sequence | None = None) -> dict:
+    """Collate (task, example) items: padded tensors + `task_ids` (distinct tasks) + `rows` (row -> task slot).
+
+    With `choices` (per task, t2l.training.pool.PackedChoices) the batch also carries `choice`: the choice
+    rows of its multiple-choice examples (None when it has none), see `choice_batch`.
+    """
     task_ids = list(dict.fromkeys(t for t, _ in items))
     slot = {t: i for i, t in enumerate(task_ids)}
     batch = pad_batch([features[t][i] for t, i in items], pad_id)
     batch["rows"] = torch.tensor([slot[t] for t, _ in items], dtype=torch.long)
     batch["task_ids"] = task_ids
+    if choices is not None:
+        batch["choice"] = choice_batch(items, slot, choices, pad_id)
+    return batch
+
+
+def choice_batch(items: Sequence[tuple[int, int]], slot: dict[int, int], choices: Sequence, pad_id: int) -> dict | None:
+    """The choice rows of the items' multiple-choice examples, padded: `rows` (task slot, for the adapter),
+    `group` (the item each row belongs to; a group's rows are consecutive) and `gold` (True on the answer)."""
+    rows, slots, groups, gold = [], [], [], []
+    for k, (t, i) in enumerate(items):
+        own, answer = choices[t].rows_of(i)
+        for j, row in enumerate(own):
+            rows.append(row)
+            slots.append(slot[t])
+            groups.append(k)
+            gold.append(j == answer)
+    if not rows:
+        return None
+    batch = pad_batch(rows, pad_id)
+    batch.update(rows=torch.tensor(slots, dtype=torch.long), group=torch.tensor(groups, dtype=torch.long),
+                 gold=torch.tensor(gold, dtype=torch.bool))
     return batch

@@ -65,6 +65,24 @@ def sft_features(tokenizer, example: Example, chat: bool, max_length: int) -> di
     return {"input_ids": prompt + answer, "labels": [-100] * len(prompt) + answer}
 
 
+def choice_features(tokenizer, example: Example, chat: bool, max_length: int) -> list[dict[str, list[int]]]:
+    """One row per choice of a multiple-choice example: the prompt, then the choice's continuation as
+    evaluation scores it (t2l.eval.scoring.score_choices: no EOS), labels on the choice's tokens only.
+
+    The rows' summed label log-likelihoods are the scores evaluation ranks, so a loss over them (the
+    choice-ranking term of T2L-SFT) trains exactly what multiple-choice evaluation measures.
+    """
+    prompt = encode(tokenizer, build_prompt(tokenizer, example.input, chat))
+    rows = []
+    for choice in example.choices:
+        answer = encode(tokenizer, continuation(choice, chat))[:max_length]
+        if not answer:
+            raise ValueError(f"a choice encodes to no tokens: {example.choices}")
+        head = prompt[max(0, len(prompt) + len(answer) - max_length):]
+        rows.append({"input_ids": head + answer, "labels": [-100] * len(head) + answer})
+    return rows
+
+
 def without_task_prefix(example: Example, prefix: str) -> Example:
     """The example with the task's leading instruction removed (unchanged when it has none)."""
     head = prefix.strip()
@@ -98,7 +116,26 @@ def described(example: Example, description: str) -> Example:
 
 def in_bare_share(seed: int, task: str, index: int, fraction: float) -> bool:
     """Whether training example `index` of `task` is shown bare: a fixed, seeded share of each task."""
+    return in_share("bare", seed, task, index, fraction)
+
+
+def in_share(kind: str, seed: int, task: str, index: int, fraction: float) -> bool:
+    """Whether example `index` of `task` is in the seeded `fraction` of the task marked `kind` (each kind
+    draws independently of the others)."""
     if fraction <= 0:
         return False
-    digest = hashlib.sha256(f"bare:{seed}:{task}:{index}".encode()).digest()
+    digest = hashlib.sha256(f"{kind}:{seed}:{task}:{index}".encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2 ** 64 < fraction
+
+
+def training_view(task: Task, index: int, seed: int, bare_fraction: float, described_fraction: float) -> Example:
+    """How T2L-SFT shows train example `index`: in the `described` setting (one of the task's training
+    descriptions, chosen by the index, before the bare input) for a seeded `described_fraction`; else
+    bare for a seeded `bare_fraction`; else as the task states it."""
+    example = task.train[index]
+    prefix = str(task.meta.get("task_prefix", ""))
+    if task.descriptions and in_share("described", seed, task.name, index, described_fraction):
+        return described(without_task_prefix(example, prefix), task.descriptions[index % len(task.descriptions)])
+    if in_bare_share(seed, task.name, index, bare_fraction):
+        return without_task_prefix(example, prefix)
+    return example

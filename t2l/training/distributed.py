@@ -61,15 +61,18 @@ def world_size_of(trainer_kwargs: dict) -> int | None:
     return None
 
 
-def local_rows(batch: dict, rank: int, world_size: int) -> dict:
+def local_rows(batch: dict, rank: int, world_size: int, allow_empty: bool = False) -> dict | None:
     """This rank's rows of a task-major global batch (t2l.tasks.batching.task_batch), trimmed of the
-    padding columns no kept row needs. `task_ids` stays global; `rows` still index its slots."""
+    padding columns no kept row needs. `task_ids` stays global; `rows` still index its slots.
+    With allow_empty (a choice batch, where a rank's tasks may have no MC example) None when none is kept."""
     if world_size == 1:
         return batch
     tasks = len(batch["task_ids"])
     check_divides(tasks, world_size)
     per_rank = tasks // world_size
     keep = (batch["rows"] >= rank * per_rank) & (batch["rows"] < (rank + 1) * per_rank)
+    if allow_empty and not bool(keep.any()):
+        return None
     out = {k: v[keep] for k, v in batch.items() if isinstance(v, torch.Tensor)}
     width = int(out["attention_mask"].sum(dim=1).max())   # right padding: real tokens come first
     for key in ("input_ids", "labels", "attention_mask"):

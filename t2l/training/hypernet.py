@@ -66,8 +66,10 @@ class T2LTrainSettings:
     l2_weight: float = 1e-3         # L2 penalty on generated A/B
     neftune_alpha: float = 0.0      # NEFTune noise on input embeddings (the reference uses 5)
     prefix_free_fraction: float = 0.0   # share of training examples shown without the task's own instruction
+    described_fraction: float = 0.0     # share shown with one of the task's training descriptions before the input
     mismatch_weight: float = 0.0    # > 0: hinge asking the right description for a lower loss than others'
     mismatch_margin: float = 0.1
+    choice_weight: float = 0.0      # > 0: cross-entropy over the choices of MC examples (ranking), added to the answer loss
     condition: str = "description"  # description | examples | both (both: each task-step draws one of the three)
     condition_examples: int = 8     # k unlabeled example inputs pooled per task
     condition_pool: int = 64        # inputs per task (train split) the k are drawn from each step
@@ -79,6 +81,10 @@ class T2LTrainSettings:
     export_every: int = 0           # > 0: also export a bundle every N steps (out_dir/bundles/step_N; learning curves)
     val_tasks: int = 3              # zero-shot validation on this many pool tasks (0: none; recon: delta-W only)
     val_examples: int = 16
+    val_split: str | None = None    # set: validate on this held-out split's tasks instead (their development examples,
+                                    # evaluation descriptions; e.g. heldout_described), up to val_tasks of them
+    val_prompts: str = "bare"       # the prompt setting of validation examples (t2l.tasks.prompts.PROMPT_SETTINGS)
+    val_descriptions: int = 1       # rotate this many of each validation task's descriptions over its examples
     ckpt_every: int = 10
     seed: int = 0
     guard: FaultPolicy = field(default_factory=FaultPolicy)   # numerical faults (t2l.training.guard)
@@ -183,8 +189,9 @@ def warmup_steps(settings: T2LTrainSettings) -> int:
 def pool_options(settings: T2LTrainSettings) -> PoolOptions:
     """The settings that shape the tokenised pool (and so its cache key)."""
     return PoolOptions(max_length=settings.max_length, max_train_examples=settings.max_train_examples,
-                       prefix_free_fraction=settings.prefix_free_fraction, condition_pool=settings.condition_pool,
-                       seed=settings.seed, val_examples=settings.val_examples)
+                       prefix_free_fraction=settings.prefix_free_fraction,
+                       described_fraction=settings.described_fraction, choices=settings.choice_weight > 0,
+                       condition_pool=settings.condition_pool, seed=settings.seed, val_examples=settings.val_examples)
 
 
 def example_embeddings(encoder, encoder_config: dict, pool: TrainingPool,
@@ -213,7 +220,7 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool
     start = time.perf_counter()
     task_embeddings = [encoder.encode(descriptions) for descriptions in pool.descriptions]
     val_tasks = list(val_tasks)
-    val_embeddings = encoder.encode([t.descriptions[0] for t in val_tasks]) if val_tasks else None
+    val_embeddings = [encoder.encode(list(t.descriptions[: settings.val_descriptions])) for t in val_tasks]
     common = dict(base_model=model, tokenizer=tokenizer, val_tasks=val_tasks, val_embeddings=val_embeddings,
                   eval_settings=EvalSettings(chat=base_spec.chat_template, split="validation",
                                              limit=settings.val_examples, progress=False),
@@ -225,11 +232,12 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool
         sampler = TaskBalancedBatches(pool.sizes(), settings.tasks_per_batch,
                                       settings.samples_per_task, seed=settings.seed)
         loader = DataLoader(TaskExampleIndex(sampler.sizes), batch_sampler=sampler,
-                            collate_fn=partial(task_batch, features=features, pad_id=tokenizer.pad_token_id))
+                            collate_fn=partial(task_batch, features=features, pad_id=tokenizer.pad_token_id,
+                                               choices=pool.choices if settings.choice_weight > 0 else None))
         module = T2LSFTModule(hypernet, task_embeddings, label_smoothing=settings.label_smoothing,
                               l2_weight=settings.l2_weight, neftune_alpha=settings.neftune_alpha,
                               mismatch_weight=settings.mismatch_weight, mismatch_margin=settings.mismatch_margin,
-                              stats_every=settings.stats_every if logger is not None else 0,
+                              choice_weight=settings.choice_weight, stats_every=settings.stats_every if logger is not None else 0,
                               gradient_checkpointing=settings.gradient_checkpointing, **common)
     elif settings.objective == "recon":
         sampler = TaskBalancedBatches([1] * len(pool.names), settings.tasks_per_batch, 1, seed=settings.seed)

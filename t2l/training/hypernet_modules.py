@@ -9,12 +9,13 @@ label tokens; validation runs on rank 0 only.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import random
 
 import torch
 
 from t2l.errors import T2LError
-from t2l.eval.scoring import EvalSettings, evaluate_task
+from t2l.eval.scoring import EvalSettings, evaluate_task, prediction_share
 from t2l.lora.apply import apply_lora
 from t2l.lora.spec import delta_norms
 from t2l.models.base import checkpoint_layers
@@ -22,7 +23,7 @@ from t2l.models.conditioning import CONDITIONS, check_condition, combine, pool_e
 from t2l.models.hypernet import HyperNet
 from t2l.tasks.schema import Task
 from t2l.training.distributed import global_mean, local_rows, world
-from t2l.training.losses import answer_loss, answer_loss_terms
+from t2l.training.losses import answer_loss, answer_loss_terms, choice_loss_terms
 from t2l.training.modules import TrainingModule
 from t2l.training.trainer import step_seed
 
@@ -65,7 +66,7 @@ class HyperModule(TrainingModule):
     """What both objectives share: the conditioning draw, rank-0 zero-shot validation, head learning rate."""
 
     def __init__(self, hypernet: HyperNet, task_embeddings: list[torch.Tensor], base_model=None, tokenizer=None,
-                 val_tasks: list[Task] | None = None, val_embeddings: torch.Tensor | None = None,
+                 val_tasks: list[Task] | None = None, val_embeddings: list[torch.Tensor] | None = None,
                  eval_settings: EvalSettings | None = None, lr: float = 1e-3, weight_decay: float = 0.0,
                  warmup_steps: int = 0, seed: int = 0, head_lr: float | None = None, condition: str = "description",
                  example_embeddings: list[torch.Tensor] | None = None, condition_examples: int = 8,
@@ -82,7 +83,7 @@ class HyperModule(TrainingModule):
         self.tokenizer = tokenizer
         self.task_embeddings = [e.float() for e in task_embeddings]   # per task: [n_descriptions, dim]
         self.val_tasks = val_tasks or []
-        self.val_embeddings = val_embeddings
+        self.val_embeddings = val_embeddings or []   # per validation task: [descriptions rotated, dim]
         self.eval_settings = eval_settings or EvalSettings(split="validation", limit=16, progress=False)
         self.head_lr = lr if head_lr is None else head_lr
 
@@ -120,13 +121,27 @@ class HyperModule(TrainingModule):
     def validation_step(self, batch, batch_idx):
         if not self.val_tasks or self._base is None or not self.validates():
             return
-        weights = self.hypernet(self.val_embeddings.to(self.device))
-        scores = []
-        for i, task in enumerate(self.val_tasks):
-            one = {k: v[i:i + 1] for k, v in weights.items()}
-            with apply_lora(self._base, one, self.spec):  # one adapter: broadcast to every row
-                scores.append(evaluate_task(self._base, self.tokenizer, task, self.eval_settings)[0]["accuracy"])
-        self.log("val_acc", sum(scores) / len(scores), prog_bar=True, batch_size=1, rank_zero_only=True)
+        accuracies, shares = [], []
+        for task, embeddings in zip(self.val_tasks, self.val_embeddings):
+            rows = self.rotated_rows(task, self.hypernet(embeddings.to(self.device)))
+            accuracies.append(sum(r["correct"] for r in rows) / len(rows))
+            shares.append(prediction_share(rows))
+        self.log("val_acc", sum(accuracies) / len(accuracies), prog_bar=True, batch_size=1, rank_zero_only=True)
+        # 1.0: every validation example of a task gets the same answer (a collapse, visible as it happens)
+        self.log("val_top_pred_share", sum(shares) / len(shares), batch_size=1, rank_zero_only=True)
+
+    def rotated_rows(self, task: Task, weights: dict[str, torch.Tensor]) -> list[dict]:
+        """Prediction rows of `task`'s validation examples, example i scored under the adapter of its
+        description i mod n (weights hold one adapter per description), as evaluation rotates them."""
+        settings = self.eval_settings
+        examples = task.split(settings.split)[: settings.limit]
+        n = next(iter(weights.values())).shape[0]
+        rows = []
+        for d in range(min(n, len(examples))):
+            part = dataclasses.replace(task, **{settings.split: examples[d::n]})
+            with apply_lora(self._base, {k: v[d:d + 1] for k, v in weights.items()}, self.spec):
+                rows += evaluate_task(self._base, self.tokenizer, part, settings)[1]
+        return rows
 
     def parameter_groups(self) -> list[dict]:
         # The output heads get their own rate. Adam moves every weight by ~lr per step, and a head output
@@ -143,15 +158,17 @@ class T2LSFTModule(HyperModule):
     """SFT: generate a LoRA per task in the batch, apply it per sample, next-token loss on answers."""
 
     def __init__(self, *args, label_smoothing: float = 0.1, l2_weight: float = 1e-3, neftune_alpha: float = 0.0,
-                 mismatch_weight: float = 0.0, mismatch_margin: float = 0.1, stats_every: int = 0,
-                 gradient_checkpointing: bool = False, **kwargs):
+                 mismatch_weight: float = 0.0, mismatch_margin: float = 0.1, choice_weight: float = 0.0,
+                 stats_every: int = 0, gradient_checkpointing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.stats_every = stats_every
-        if gradient_checkpointing and mismatch_weight > 0:
-            # A recomputed layer runs the hooks present at backward time; two adapters in one step (the right
-            # task's and the wrong one's) cannot both be the ones present.
-            raise T2LError("objective.gradient_checkpointing=true cannot be combined with objective.mismatch_weight > 0; "
-                           "turn one of them off")
+        for key, weight in (("mismatch_weight", mismatch_weight), ("choice_weight", choice_weight)):
+            if gradient_checkpointing and weight > 0:
+                # A recomputed layer runs the hooks present at backward time; a second forward under other
+                # adapter rows in the same step (wrong task, choice rows) cannot have them present too.
+                raise T2LError(f"objective.gradient_checkpointing=true cannot be combined with objective.{key} > 0; "
+                               "turn one of them off")
+        self.choice_weight = choice_weight
         self.checkpointed = checkpoint_layers(self._base) if gradient_checkpointing else []
         # With checkpointing the generated LoRA's hooks must outlive the forward: backward recomputes each
         # layer, hooks included. They are closed after backward (self.backward), or at the next step.
@@ -192,12 +209,29 @@ class T2LSFTModule(HyperModule):
         self.log("mismatch_gap", wrong.detach() - ce.detach(), batch_size=batch["input_ids"].shape[0])
         return torch.relu(self.mismatch_margin + ce - wrong)
 
+    def choice_term(self, weights, choice: dict, task_ids: list[int]) -> torch.Tensor:
+        """Cross-entropy over each MC example's choices (t2l.training.losses.choice_loss_terms), its rows under
+        their task's adapter: the mean over the global batch's MC examples."""
+        rank, size = world()
+        if size == 1:
+            with self.adapters(weights, choice["rows"]):
+                total, count = choice_loss_terms(self._base, choice)
+            return total / count
+        local = local_rows({**choice, "task_ids": task_ids}, rank, size, allow_empty=True)
+        if local is None:   # this rank's tasks have no MC example; the others' mean still needs its count
+            zero = sum(w.sum() for w in weights.values()) * 0.0
+            return global_mean(zero.double(), torch.zeros((), dtype=torch.float64, device=zero.device))
+        with self.adapters(weights, local["rows"]):
+            return global_mean(*choice_loss_terms(self._base, local))
+
     def training_step(self, batch, batch_idx):
         self.open_adapters.close()   # a step that failed before its backward
         for layer in self.checkpointed:
             layer.training = True    # validation or a user may have put the base back in eval mode
         # Adapters for every task of the global batch; this rank scores its own tasks' rows.
         weights = self.hypernet(self.sample_embeddings(batch["task_ids"]))
+        choice = batch.get("choice") if self.choice_weight > 0 else None
+        task_ids = batch["task_ids"]
         batch = local_rows(batch, *world())
         # The base stays in eval mode (frozen); only the generated LoRA's dropout is on.
         with self.adapters(weights, batch["rows"]):
@@ -206,6 +240,10 @@ class T2LSFTModule(HyperModule):
         loss = ce + self.l2_weight * l2
         if self.mismatch_weight > 0 and len(batch["task_ids"]) > 1:
             loss = loss + self.mismatch_weight * self.mismatch(weights, batch, ce)
+        if choice is not None:
+            ranking = self.choice_term(weights, choice, task_ids)
+            loss = loss + self.choice_weight * ranking.to(loss.dtype)
+            self.log("choice_loss", ranking.detach().float(), batch_size=int(choice["group"].max()) + 1)
         self.log_dict({"train_loss": ce, "l2": l2}, prog_bar=True, batch_size=batch["input_ids"].shape[0])
         if self.stats_every and self.global_step % self.stats_every == 0:
             # Straight to the loggers (rank 0 only, as Lightning's loggers are): self.log would repeat these

@@ -77,3 +77,29 @@ def answer_loss(model, batch: dict, label_smoothing: float = 0.0, neftune_alpha:
     """
     logits, targets = answer_logits(model, batch["input_ids"], batch["attention_mask"], batch["labels"], neftune_alpha)
     return F.cross_entropy(logits.float(), targets, label_smoothing=label_smoothing)
+
+
+def choice_loss_terms(model, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:
+    """(summed cross-entropy over each group's choices, number of groups) for a choice batch
+    (t2l.tasks.batching.choice_batch): a choice's score is its summed label log-likelihood, the number
+    multiple-choice evaluation ranks (t2l.eval.scoring.score_choices), and each group is one example.
+
+    Aimed at adapters that answer one class whatever the input: next-token loss on the gold answer
+    alone can be lowered by raising that answer everywhere; ranking the choices cannot.
+    """
+    logits, targets = answer_logits(model, batch["input_ids"], batch["attention_mask"], batch["labels"])
+    token_logp = torch.log_softmax(logits.float(), dim=-1).gather(-1, targets[:, None]).squeeze(-1)
+    row_of = (batch["labels"][:, 1:] != IGNORE).nonzero()[:, 0]
+    rows = batch["input_ids"].shape[0]
+    scores = torch.zeros(rows, dtype=token_logp.dtype, device=token_logp.device).index_add(0, row_of, token_logp)
+    groups = torch.unique_consecutive(batch["group"], return_inverse=True)[1]
+    n_groups = int(groups.max()) + 1
+    first = torch.full((n_groups,), rows, device=groups.device).scatter_reduce(
+        0, groups, torch.arange(rows, device=groups.device), reduce="amin")
+    position = torch.arange(rows, device=groups.device) - first[groups]      # the choice's index in its group
+    table = torch.full((n_groups, int(position.max()) + 1), float("-inf"), dtype=scores.dtype, device=scores.device)
+    table = table.index_put((groups, position), scores)
+    gold = torch.zeros(n_groups, dtype=torch.long, device=groups.device).index_put((groups[batch["gold"]],),
+                                                                                  position[batch["gold"]])
+    total = F.cross_entropy(table, gold, reduction="sum").double()
+    return total, torch.tensor(float(n_groups), dtype=torch.float64, device=total.device)

@@ -10,6 +10,7 @@ features. A changed input is a new key, never a stale pool.
 
     pool = training_pool(catalog, names, tokenizer, chat=True, options=PoolOptions(...), cache_dir=...)
     pool.features[t][i]      # {"input_ids": [...], "labels": [...]} of example i of task t
+    pool.choices[t].rows_of(i)   # with options.choices: (one such dict per choice of an MC example, gold index)
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from typing import Sequence
 import torch
 
 from t2l.io import atomic_write_json
-from t2l.tasks.prompts import in_bare_share, in_setting, sft_features
+from t2l.tasks.prompts import choice_features, sft_features, training_view
 from t2l.tasks.schema import Task
 
 log = logging.getLogger(__name__)
-POOL_FORMAT = 1
+POOL_FORMAT = 2
 IGNORE = -100
 
 
@@ -38,6 +39,8 @@ class PoolOptions:
     max_length: int = 192
     max_train_examples: int | None = None
     prefix_free_fraction: float = 0.0
+    described_fraction: float = 0.0     # share shown with a training description before the input
+    choices: bool = False               # also tokenise every choice of MC examples (the choice-ranking term)
     condition_pool: int = 64
     seed: int = 0
     val_examples: int = 16
@@ -54,8 +57,9 @@ class PackedFeatures:
     def pack(cls, features: Sequence[dict[str, list[int]]]) -> "PackedFeatures":
         ids = [t for f in features for t in f["input_ids"]]
         prompts = [sum(1 for label in f["labels"] if label == IGNORE) for f in features]
-        return cls(torch.tensor(ids, dtype=torch.int32), torch.tensor([len(f["input_ids"]) for f in features]),
-                   torch.tensor(prompts))
+        return cls(torch.tensor(ids, dtype=torch.int32),
+                   torch.tensor([len(f["input_ids"]) for f in features], dtype=torch.long),
+                   torch.tensor(prompts, dtype=torch.long))
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -66,6 +70,26 @@ class PackedFeatures:
         return {"input_ids": ids, "labels": [IGNORE] * p + ids[p:]}
 
 
+class PackedChoices:
+    """One task's choice rows (t2l.tasks.prompts.choice_features), flat: example i owns rows
+    start[i] .. start[i] + count[i] (count 0: not multiple choice), and row start[i] + gold[i] is its answer."""
+
+    def __init__(self, rows: PackedFeatures, count: torch.Tensor, gold: torch.Tensor):
+        self.rows, self.count, self.gold = rows, count, gold
+        self.start = torch.cumsum(count, 0) - count
+
+    @classmethod
+    def pack(cls, per_example: Sequence[tuple[list[dict[str, list[int]]], int]]) -> "PackedChoices":
+        flat = [row for rows, _ in per_example for row in rows]
+        return cls(PackedFeatures.pack(flat), torch.tensor([len(rows) for rows, _ in per_example], dtype=torch.long),
+                   torch.tensor([gold for _, gold in per_example], dtype=torch.long))
+
+    def rows_of(self, i: int) -> tuple[list[dict[str, list[int]]], int]:
+        """(choice rows, index of the gold one) of example i; ([], -1) when it is not multiple choice."""
+        start, n = int(self.start[i]), int(self.count[i])
+        return [self.rows[start + j] for j in range(n)], int(self.gold[i]) if n else -1
+
+
 @dataclass
 class TrainingPool:
     names: list[str]
@@ -73,6 +97,7 @@ class TrainingPool:
     features: list[PackedFeatures] = field(default_factory=list)   # empty when built without a tokenizer
     example_inputs: list[list[str]] = field(default_factory=list)
     val_costs: list[float | None] = field(default_factory=list)    # see t2l.tasks.schema.validation_cost
+    choices: list[PackedChoices] = field(default_factory=list)     # empty unless PoolOptions.choices
     seconds: float = 0.0
     cache: str = "none"                                            # hit | built | none
     path: Path | None = None                                       # the cache entry (without suffix)
@@ -85,15 +110,16 @@ def pool_entry(task: Task, tokenizer, chat: bool, options: PoolOptions):
     """What the pool keeps of one task (its examples are dropped afterwards)."""
     from t2l.tasks.schema import validation_cost
 
-    features = None
+    features = choices = None
     if tokenizer is not None:
-        bare = in_setting(task, "bare").train
-        features = PackedFeatures.pack([
-            sft_features(tokenizer, bare[i] if in_bare_share(options.seed, task.name, i, options.prefix_free_fraction)
-                         else ex, chat, options.max_length)
-            for i, ex in enumerate(task.train[: options.max_train_examples])])
+        shown = [training_view(task, i, options.seed, options.prefix_free_fraction, options.described_fraction)
+                 for i in range(len(task.train[: options.max_train_examples]))]
+        features = PackedFeatures.pack([sft_features(tokenizer, ex, chat, options.max_length) for ex in shown])
+        if options.choices:
+            choices = PackedChoices.pack([(choice_features(tokenizer, ex, chat, options.max_length), ex.answer)
+                                          if ex.is_mc else ([], -1) for ex in shown])
     inputs = [e.input for e in task.train[: options.condition_pool]]
-    return list(task.descriptions), features, inputs, validation_cost(task, options.val_examples)
+    return list(task.descriptions), features, choices, inputs, validation_cost(task, options.val_examples)
 
 
 def pool_key(catalog, names: Sequence[str], tokenizer, chat: bool, options: PoolOptions) -> str:
@@ -116,6 +142,11 @@ def save_pool(pool: TrainingPool, path: Path) -> None:
     tensors = {}
     for t, packed in enumerate(pool.features):
         tensors.update({f"{t}.ids": packed.ids, f"{t}.lengths": packed.lengths, f"{t}.prompt_lengths": packed.prompt_lengths})
+    for t, packed in enumerate(pool.choices):
+        rows = packed.rows
+        tensors.update({f"{t}.choice_ids": rows.ids, f"{t}.choice_lengths": rows.lengths,
+                        f"{t}.choice_prompt_lengths": rows.prompt_lengths, f"{t}.choice_count": packed.count,
+                        f"{t}.choice_gold": packed.gold})
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp.safetensors")
     save_file(tensors or {"empty": torch.zeros(0)}, str(tmp))
@@ -124,7 +155,7 @@ def save_pool(pool: TrainingPool, path: Path) -> None:
     atomic_write_json(path.with_suffix(".json"), {"format": POOL_FORMAT, "names": pool.names,
                                                   "descriptions": pool.descriptions,
                                                   "example_inputs": pool.example_inputs, "val_costs": pool.val_costs,
-                                                  "features": bool(pool.features)})
+                                                  "features": bool(pool.features), "choices": bool(pool.choices)})
 
 
 def load_pool(path: Path) -> TrainingPool | None:
@@ -142,7 +173,12 @@ def load_pool(path: Path) -> TrainingPool | None:
         return None
     features = [PackedFeatures(tensors[f"{t}.ids"], tensors[f"{t}.lengths"], tensors[f"{t}.prompt_lengths"])
                 for t in range(len(meta["names"]))] if meta.get("features") else []
-    return TrainingPool(meta["names"], meta["descriptions"], features, meta["example_inputs"], meta["val_costs"])
+    choices = [PackedChoices(PackedFeatures(tensors[f"{t}.choice_ids"], tensors[f"{t}.choice_lengths"],
+                                            tensors[f"{t}.choice_prompt_lengths"]),
+                             tensors[f"{t}.choice_count"], tensors[f"{t}.choice_gold"])
+               for t in range(len(meta["names"]))] if meta.get("choices") else []
+    return TrainingPool(meta["names"], meta["descriptions"], features, meta["example_inputs"], meta["val_costs"],
+                        choices)
 
 
 def training_pool(catalog, names: Sequence[str], tokenizer, chat: bool, options: PoolOptions,
@@ -159,8 +195,10 @@ def training_pool(catalog, names: Sequence[str], tokenizer, chat: bool, options:
             return cached
     pool = TrainingPool(list(names), [])
     for name in names:
-        descriptions, features, inputs, cost = pool_entry(catalog.load(name), tokenizer, chat, options)
+        descriptions, features, choices, inputs, cost = pool_entry(catalog.load(name), tokenizer, chat, options)
         pool.descriptions.append(descriptions)
+        if choices is not None:
+            pool.choices.append(choices)
         pool.example_inputs.append(inputs)
         pool.val_costs.append(cost)
         if features is not None:

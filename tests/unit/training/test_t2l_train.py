@@ -212,12 +212,15 @@ def test_heldout_tasks_are_refused(tmp_path, task):
 # ------------------------------------------------------------------ recipe options
 
 def test_recipe_options_run_and_log(tmp_path):
-    """Mismatch hinge, NEFTune, example conditioning, a prefix-free share, warmup fraction and
-    intermediate bundles, together for 3 steps: the run finishes, logs the mismatch gap and the gradient
-    norm of every step, and exports."""
+    """Mismatch hinge, choice ranking, NEFTune, example conditioning, prefix-free and described shares,
+    warmup fraction, validation on a held-out split's development examples and intermediate bundles,
+    together for 3 steps: the run finishes, logs the mismatch gap, the ranking loss, the validation answers'
+    top share and the gradient norm of every step, and exports."""
     proc = run_train(tmp_path, "experiment=t2l_sft", TASKS, "objective.max_steps=3", *SFT_BUDGET,
                      "objective.mismatch_weight=1.0", "objective.neftune_alpha=5", "objective.condition=both",
                      "objective.condition_examples=2", "objective.prefix_free_fraction=0.5",
+                     "objective.described_fraction=0.3", "objective.choice_weight=1.0",
+                     "objective.val_split=heldout_generated", "objective.val_descriptions=2",
                      "objective.warmup_fraction=0.5", "objective.export_every=1")
     assert proc.returncode == 0, proc.log[-3000:]
     summary = training_summary(tmp_path)
@@ -227,6 +230,10 @@ def test_recipe_options_run_and_log(tmp_path):
     T2L.from_pretrained(tmp_path / "run" / "bundles" / "step_1")
     metrics = csv_metrics(tmp_path)
     assert any(row.get("mismatch_gap") for row in metrics)
+    assert any(row.get("choice_loss") for row in metrics)   # toy_choice is multiple choice
+    shares = [float(row["val_top_pred_share"]) for row in metrics if row.get("val_top_pred_share")]
+    assert shares and all(0 < s <= 1 for s in shares)
+    assert summary["val_tasks"] == ["boolean_expressions"]   # val_tasks=1 of heldout_generated, not the training tasks
     grad_norms = [float(row["grad_norm"]) for row in metrics if row.get("grad_norm")]
     assert len(grad_norms) == 3 and all(g > 0 and g == g for g in grad_norms)   # one per step, finite
 
