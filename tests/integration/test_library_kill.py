@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from t2l.lora.library import NAMESPACES, sha256_file
+from t2l.io import sha256_file
+from t2l.lora.library import NAMESPACES
 from t2l.lora.peft_io import ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE
 from tests.helpers.kills import leftovers
 from tests.helpers.paths import BIGBENCH, REPO

@@ -20,7 +20,8 @@ import yaml
 
 from t2l.app.cli import main
 from t2l.errors import T2LError
-from t2l.lora.library import Library, sha256_file
+from t2l.io import sha256_file
+from t2l.lora.library import Library
 from t2l.lora.peft_io import (
     ADAPTER_CONFIG_FILE,
     ADAPTER_WEIGHTS_FILE,
