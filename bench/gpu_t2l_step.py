@@ -121,6 +121,7 @@ def main() -> None:
     parser.add_argument("--peak-tflops", type=float, default=989.0)
     args = parser.parse_args()
     from t2l.hardware import machine_line
+    from t2l.tasks.schema import IGNORE_INDEX
 
     device = "cpu" if args.tiny else "cuda"
     if device == "cuda" and not torch.cuda.is_available():
@@ -129,7 +130,7 @@ def main() -> None:
     seq = min(args.seq, 64) if args.tiny else args.seq
     gen = torch.Generator().manual_seed(0)
     ids = torch.randint(0, model.config.vocab_size, (8, seq), generator=gen)
-    labels = torch.full_like(ids, -100)
+    labels = torch.full_like(ids, IGNORE_INDEX)
     labels[:, -args.answer:] = ids[:, -args.answer:]
     batch = {"input_ids": ids.to(device), "labels": labels.to(device),
              "attention_mask": torch.ones_like(ids).to(device), "rows": torch.arange(8, device=device)}

@@ -49,6 +49,7 @@ def naive_losses(model, tokenizer, examples, stacked, spec, candidates, chat: bo
     from t2l.baselines.lorahub import compose
     from t2l.lora.peft_io import to_peft_config, weights_to_peft_state
     from t2l.tasks.prompts import sft_features
+    from t2l.tasks.schema import IGNORE_INDEX
 
     losses = []
     for w in candidates:
@@ -60,8 +61,8 @@ def naive_losses(model, tokenizer, examples, stacked, spec, candidates, chat: bo
             f = sft_features(tokenizer, ex, chat, max_length)  # the public tool tokenises inside its loop too
             logits = peft_model(input_ids=torch.tensor([f["input_ids"]])).logits[0, :-1]
             labels = torch.tensor(f["labels"][1:])
-            total += float(F.cross_entropy(logits.float(), labels, ignore_index=-100, reduction="sum"))
-            count += int((labels != -100).sum())
+            total += float(F.cross_entropy(logits.float(), labels, ignore_index=IGNORE_INDEX, reduction="sum"))
+            count += int((labels != IGNORE_INDEX).sum())
         losses.append(total / count)
         model = peft_model.unload()  # back to the plain base for the next candidate
     return losses

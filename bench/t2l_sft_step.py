@@ -46,6 +46,7 @@ def run_row(row: str, steps: int) -> dict:
     from t2l.tasks.batching import TaskBalancedBatches, task_batch
     from t2l.tasks.prompts import sft_features
     from t2l.tasks.registry import TaskCatalog, TaskSources
+    from t2l.tasks.schema import IGNORE_INDEX
     from t2l.training.losses import answer_loss
 
     torch.manual_seed(0)
@@ -60,7 +61,7 @@ def run_row(row: str, steps: int) -> dict:
 
     def full_loss(lm, batch):
         logits = lm(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-        return F.cross_entropy(logits[:, :-1].flatten(0, 1).float(), batch["labels"][:, 1:].flatten(), ignore_index=-100)
+        return F.cross_entropy(logits[:, :-1].flatten(0, 1).float(), batch["labels"][:, 1:].flatten(), ignore_index=IGNORE_INDEX)
 
     loss_fn = full_loss if row.endswith("full") else (lambda lm, b: answer_loss(lm, b))
     cast = torch.autocast("cpu", dtype=torch.bfloat16) if row.endswith("bf16") else contextlib.nullcontext()

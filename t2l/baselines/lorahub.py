@@ -38,7 +38,7 @@ from t2l.lora.peft_io import load_adapter_weights, save_adapter
 from t2l.lora.spec import LoRASpec, LoRAWeights
 from t2l.tasks.batching import pad_batch
 from t2l.tasks.prompts import sft_features
-from t2l.tasks.schema import Example, Task
+from t2l.tasks.schema import IGNORE_INDEX, Example, Task
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class FewShotLoss:
         device = next(model.parameters()).device
         self.input_ids = batch["input_ids"].to(device)
         self.attention_mask = batch["attention_mask"].to(device)
-        answer = batch["labels"][:, 1:] != -100           # token t+1 is an answer token ...
+        answer = batch["labels"][:, 1:] != IGNORE_INDEX   # token t+1 is an answer token ...
         keep = torch.zeros_like(batch["labels"], dtype=torch.bool)
         keep[:, :-1] = answer                              # ... so position t's logits are scored
         self.keep = keep.to(device)
