@@ -5,6 +5,6 @@
 - `hypernet`  HyperNet L/M/S (pure torch), HyperNetConfig, parameter counts on the meta device
 - `bundle`    T2L: a trained hypernet + encoder config; from_pretrained / generate / save_adapters
 
-May import: torch, transformers, sentence-transformers, safetensors, and t2l.lora / t2l.assets /
-t2l.errors / t2l.io. Never t2l.tasks, t2l.eval, t2l.training or t2l.app.
+May import: torch, transformers, sentence-transformers, safetensors, huggingface_hub and PyYAML (the
+release's model card), and t2l.lora / t2l.assets / t2l.errors / t2l.io. Never t2l.tasks, t2l.eval, t2l.training or t2l.app.
 """
