@@ -41,7 +41,7 @@ def build(tiny: bool, device: str):
     from t2l.models.base import BaseModelSpec
 
     name = "tiny_random_mistral" if tiny else "mistral_7b_instruct_v02"
-    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / f"conf/base_model/{name}.yaml").read_text()))
+    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / f"t2l/conf/base_model/{name}.yaml").read_text()))
     if tiny:
         config = AutoConfig.for_model(**{k: v for k, v in base.random_init.items()}, vocab_size=49152)
     else:   # Mistral-7B-Instruct-v0.2's architecture (its config.json), random weights

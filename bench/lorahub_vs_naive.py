@@ -2,9 +2,9 @@
 
     python bench/lorahub_vs_naive.py [--task sports_understanding] [--modules 20] [--budget 40] [OVERRIDES]
 
-OVERRIDES are Hydra overrides of conf/lorahub.yaml (e.g. base_model=tiny_random library.dir=DIR, a smoke run).
+OVERRIDES are Hydra overrides of t2l/conf/lorahub.yaml (e.g. base_model=tiny_random library.dir=DIR, a smoke run).
 
-Real SmolLM2-135M-Instruct (fp32) and the real library (library.dir of conf/lorahub.yaml); the same
+Real SmolLM2-135M-Instruct (fp32) and the real library (library.dir of t2l/conf/lorahub.yaml); the same
 modules, the same 5 training examples and the same `budget` candidate weight vectors, measured in one run:
   search: `lorahub_search` itself (Cobyla); its candidates are recorded and replayed by the two rows below
   ours  : base loaded once, t2l.lora.apply hooks, one batched forward per candidate, logits only where scored
@@ -74,7 +74,7 @@ def synthetic_library(root: Path, base, spec, count: int, task: str):
     from t2l.tasks.registry import read_name_list
 
     library = Library(root, base, spec)
-    names = [n for n in read_name_list(REPO / "data" / "splits" / "bigbench_train.txt") if n != task]
+    names = [n for n in read_name_list(REPO / "t2l/data/splits/bigbench_train.txt") if n != task]
     for i, name in enumerate(names[:count]):
         torch.manual_seed(i)
         weights = {f"{m}.{ab}": torch.randn(spec.num_layers, *(spec.a_shape(m) if ab == "A" else spec.b_shape(m))) * 6e-3
@@ -98,7 +98,7 @@ def main() -> None:
     parser.add_argument("--optimizer", default="Cobyla")
     parser.add_argument("--parallel", type=int, default=8, help="candidates per forward in the batched row")
     parser.add_argument("--synthetic", type=int, default=0, help="N random adapters instead of the trained library")
-    parser.add_argument("overrides", nargs="*", help="Hydra overrides of conf/lorahub.yaml")
+    parser.add_argument("overrides", nargs="*", help="Hydra overrides of t2l/conf/lorahub.yaml")
     args = parser.parse_args()
     load_before = os.getloadavg()
 

@@ -50,7 +50,7 @@ def run_row(row: str, steps: int) -> dict:
     from t2l.training.losses import answer_loss
 
     torch.manual_seed(0)
-    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf/base_model/smollm2_135m.yaml").read_text()))
+    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "t2l/conf/base_model/smollm2_135m.yaml").read_text()))
     spec = LoRASpec.for_base(base)
     model, tokenizer = load_base(base)
     catalog = TaskCatalog(TaskSources(bigbench_dir=str(require("bigbench"))))
@@ -76,7 +76,7 @@ def run_row(row: str, steps: int) -> dict:
         def forward(batch):
             return loss_fn(lm, batch)
     else:
-        encoder = TaskEncoder.from_config(yaml.safe_load((REPO / "conf/encoder/minilm.yaml").read_text()))
+        encoder = TaskEncoder.from_config(yaml.safe_load((REPO / "t2l/conf/encoder/minilm.yaml").read_text()))
         emb = encoder.encode([t.description for t in tasks])
         hypernet = HyperNet(spec, encoder.dim, size="M", init_head_weights="small")
         params = list(hypernet.parameters())

@@ -4,7 +4,8 @@ Subpackages follow the dependency layers; a module imports only from its own lay
 (tests/unit/test_layers.py enforces it):
 
     errors, io, assets,         the exception type, atomic writes + JSON reading, the offline bundle,
-    hardware                    the CPU model and flags, the precision that is fast on it
+    hardware, package_data      the CPU model and flags, the precision that is fast on it, where the
+                                files shipped in the package live (conf/, data/, release/)
     tasks                       task sources, one Task schema, prompts, batching, held-out rules
     lora                        LoRASpec, peft format, per-sample application, the adapter library
     models                      base model, task encoder, hypernetwork, T2L bundle

@@ -31,7 +31,7 @@ NUMBER = re.compile(r"^task(\d+)")
 
 @dataclass
 class FetchConfig:
-    """`fetch.*` (conf/fetch/lots_of_loras.yaml): what to fetch and from where; off unless enabled."""
+    """`fetch.*` (t2l/conf/fetch/lots_of_loras.yaml): what to fetch and from where; off unless enabled."""
 
     enabled: bool = False
     source: str = "hub"             # hub | a local directory laid out like the hub

@@ -1,5 +1,5 @@
 """`t2l generate`: descriptions (and/or a task's unlabeled example inputs) -> peft adapter directories,
-batched, without base-model weights. Without checkpoint= the released bundle is used (release/).
+batched, without base-model weights. Without checkpoint= the released bundle is used (t2l/release/).
 
     t2l generate description="Answer questions about dates." out=adapters/dates
     t2l generate examples=my_task_inputs.jsonl out=adapters/mine            # k inputs, no labels
@@ -47,7 +47,7 @@ def read_example_inputs(path: str | Path) -> list[str]:
 
 
 def resolve_checkpoint(checkpoint: str | None) -> str:
-    """checkpoint= as given, or the released bundle (release/) when none is given or `release` is."""
+    """checkpoint= as given, or the released bundle (t2l/release/) when none is given or `release` is."""
     from t2l.models.release import DEFAULT_RELEASE
 
     if checkpoint and checkpoint != "release":

@@ -57,7 +57,7 @@ LORAHUB_FILE = "lorahub.json"
 
 @dataclass
 class LoraHubSettings:
-    """The search (conf/lorahub.yaml for `t2l lorahub`, benchmark.lorahub for the benchmark row)."""
+    """The search (t2l/conf/lorahub.yaml for `t2l lorahub`, benchmark.lorahub for the benchmark row)."""
 
     modules: int = 20            # library adapters to compose, drawn with the seed from the tasks namespace
     examples: int = 5            # the first N examples of the task's train split

@@ -1,6 +1,6 @@
 """The networks: the frozen base LLM, the frozen task encoder, the T2L hypernetwork and its bundle.
 
-- `base`      BaseModelSpec (shapes from conf/base_model/*.yaml) and loading + freezing a causal LM
+- `base`      BaseModelSpec (shapes from t2l/conf/base_model/*.yaml) and loading + freezing a causal LM
 - `encoder`   TaskEncoder: descriptions -> L2-normalised sentence embeddings, cached by text
 - `hypernet`  HyperNet L/M/S (pure torch), HyperNetConfig, parameter counts on the meta device
 - `bundle`    T2L: a trained hypernet + encoder config; from_pretrained / generate / save_adapters

@@ -1,9 +1,9 @@
-"""The released default: a trained T2L bundle and its multi-task LoRA baseline, committed in `release/`,
+"""The released default: a trained T2L bundle and its multi-task LoRA baseline, committed in `t2l/release/`,
 with a model card whose front matter lists every file's sha256.
 
-    release/<name>/README.md        the model card (command, data, steps, time, machine, results, limits)
-    release/<name>/hypernet/        the T2L bundle (T2L.from_pretrained)
-    release/<name>/multitask/       a peft LoRA trained on the same pool, the demo's baseline row
+    t2l/release/<name>/README.md        the model card (command, data, steps, time, machine, results, limits)
+    t2l/release/<name>/hypernet/        the T2L bundle (T2L.from_pretrained)
+    t2l/release/<name>/multitask/       a peft LoRA trained on the same pool, the demo's baseline row
 
 `t2l generate` and `t2l eval` use it when no checkpoint is given. Loading checks the files against the
 card's hashes, so a damaged or hand-edited release is refused rather than silently used.
@@ -19,9 +19,9 @@ from huggingface_hub import metadata_load
 
 from t2l.errors import T2LError
 from t2l.io import sha256_file
+from t2l.package_data import RELEASE_DIR
 
-RELEASE_ROOT = Path(__file__).resolve().parents[2] / "release"
-DEFAULT_RELEASE = RELEASE_ROOT / "t2l-smollm2-135m-minilm"
+DEFAULT_RELEASE = RELEASE_DIR / "t2l-smollm2-135m-minilm"
 CARD_FILE = "README.md"
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
