@@ -31,7 +31,8 @@ NUMBER = re.compile(r"^task(\d+)")
 
 @dataclass
 class FetchConfig:
-    """`fetch.*` (t2l/conf/fetch/lots_of_loras.yaml): what to fetch and from where; off unless enabled."""
+    """`fetch.*` (t2l/conf/experiment/paper_{recon,sft}_mistral.yaml set it): what to fetch and from where;
+    off unless enabled."""
 
     enabled: bool = False
     source: str = "hub"             # hub | a local directory laid out like the hub

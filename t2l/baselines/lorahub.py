@@ -46,8 +46,8 @@ L1_PENALTY = 0.05
 BOUND = 1.5
 DEFAULT_OPTIMIZER = "Cobyla"
 # Checked with nevergrad 1.0.12 / numpy 2 at 2, 5 and 20 dims with 40 evaluations. NGOpt is refused:
-# it picks its optimiser by itself and DESIGN.md records it crashing at 2 dims with numpy 2 (it did not
-# crash in that check, but a named optimiser is reproducible). Cobyla is the default: deterministic,
+# it picks its optimiser by itself and was seen crashing at 2 dims with numpy 2 (it did not crash in
+# that check, but a named optimiser is reproducible). Cobyla is the default: deterministic,
 # its first candidate is the initial w = 0 and its next k are one module at a time, and at 20 dims /
 # 40 evaluations it got the lowest value of these on a test quadratic (CMA second; the DE / PSO ones
 # barely moved at 20 dims).
