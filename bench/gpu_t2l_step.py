@@ -13,8 +13,8 @@ same batch (8 tasks x 1 example, --seq tokens, the last --answer tokens labelled
                multiplied in fp32 (bench/apply_naive_vs_batched.py's hooks); trains the hypernet
 Goals (issue 12): t2l / peft >= 0.9x tokens/s; t2l / repeat-bmm >= 3x. Also peak GPU memory and model-FLOPs
 utilisation (4 x base parameters per token: forward, and backward to the activations of a frozen base;
-attention FLOPs left out) against --peak-tflops (989: H100/H200 dense bf16). Writes bench/results/gpu_t2l_step.json
-(--tiny: gpu_t2l_step_tiny.json).
+attention FLOPs left out) against --peak-tflops (989: H100/H200 dense bf16). Writes gpu_t2l_step.json into
+bench/results/ (--tiny: gpu_t2l_step_tiny.json).
 """
 
 from __future__ import annotations

@@ -5,12 +5,12 @@
     w starts at 0, bounded to [-1.5, 1.5]; defaults: 20 modules, 5 examples, 40 evaluations.
 
 Unlike the public tool (seq2seq only, reloads the model, returns a merged model) the base model stays
-loaded, every candidate is one batched forward through the in-process applier (t2l.apply), and the
+loaded, every candidate is one batched forward through the in-process applier (t2l.lora.apply), and the
 result is a normal peft adapter directory. From the command line:
 
     t2l lorahub task=sports_understanding out=outputs/lorahub/sports_understanding [modules=20 budget=40]
 
-From a notebook (library: {task: LoRAWeights}, e.g. loaded with t2l.lora.load_adapter_weights):
+From a notebook (library: {task: LoRAWeights}, e.g. loaded with t2l.lora.peft_io.load_adapter_weights):
 
     result = lorahub_search(model, tokenizer, task.train[:5], library, spec, chat=True)
     save_lorahub(result, spec, base_spec.model_id, "out/lorahub")

@@ -5,7 +5,7 @@ name with the file or directory it is read from, which is what `TaskCatalog.fing
 loads one task into the one schema (`RawTask`, t2l.tasks.schema). Listing must be cheap (no task file
 parsed, except small user files); loading does the work.
 
-    class MySource:                       # in t2l/tasks/mine.py
+    class MySource:                       # in a module of its own: t2l/tasks/<yours>.py
         kind = "mine"                     # how errors and `t2l tasks` name the source
         prefix = ""                       # every name it gives starts with this ("bbh:" for BIG-Bench Hard)
         unavailable = ""                  # why an expected source could not be read (a line naming the fix)
@@ -15,7 +15,7 @@ parsed, except small user files); loading does the work.
         def entries(self) -> list[Entry]: ...
         def load(self, name: str) -> RawTask: ...
 
-and `"t2l.tasks.mine:MySource"` in SOURCES below. Two sources giving the same task name are refused
+and `"t2l.tasks.<yours>:MySource"` in SOURCES below. Two sources giving the same task name are refused
 (one line naming both and the fix), so every name means one task.
 """
 

@@ -1,6 +1,6 @@
 """Kill `train.py experiment=library` mid-task with SIGKILL, then run it again: it resumes and finishes.
 
-The promise under test (t2l/library.py): every manifest entry points at a complete adapter, whatever
+The promise under test (t2l/lora/library.py): every manifest entry points at a complete adapter, whatever
 moment the process dies at, and a re-run picks the killed task up from its last Lightning checkpoint.
 """
 

@@ -72,7 +72,7 @@ def test_the_readme_layout_names_only_folders_that_exist():
 
 def test_the_layout_reader_sees_a_module_missing_from_its_folder():
     """The check can fail: a module named only under another folder, and an unopened folder, are seen."""
-    readme = "# t2l\n\n## Layout\n\n```\nt2l/\n  app/        cli\n  eval/       rows\n    x/   y\n```\n## Next\n"
+    readme = "# t2l\n\n## Layout\n\n```\npkg/\n  app/        cli\n  eval/       rows\n    x/   y\n```\n## Next\n"
     tree = layout_tree(readme)
-    assert "cli" in tree["t2l/app/"] and "cli" not in tree["t2l/eval/"] and tree["t2l/eval/x/"] >= {"x", "y"}
-    assert "t2l/lora/" not in tree
+    assert "cli" in tree["pkg/app/"] and "cli" not in tree["pkg/eval/"] and tree["pkg/eval/x/"] >= {"x", "y"}
+    assert "pkg/lora/" not in tree
