@@ -4,7 +4,8 @@
   the repository holds; placeholders stand for any name: `<name>`, `NAME`, `{x}`, a glob `*`, and `{a,b}` is
   each of its choices. Public task data outside the repository is named through T2L_BBH_SOURCE /
   T2L_BIGBENCH_SOURCE (../shared/data in the tests), never by a path here;
-- a bare Markdown file name (`README.md`) is a file somewhere in the repository;
+- a bare Markdown file name (`README.md`) is a file somewhere in the repository (`body=CARD.md`, a value
+  on a command line, is a placeholder);
 - a dotted name in prose (`t2l.app.schemas.TrainConfig`) imports. Code examples (Markdown code blocks,
   indented lines of a docstring) are left to the tests that run them: there `t2l` is often a T2L bundle.
 """
@@ -25,7 +26,7 @@ ROOTS = ("t2l", "docs", "tests", "bench", "hydra_plugins", ".ci")
 TOP_FILES = ("README.md", "Makefile", "train.py", "pyproject.toml")
 SUFFIXES = (".py", ".md", ".yaml", ".toml")
 PATH = re.compile(r"(?<![\w/.~$-])((?:t2l|docs|tests|bench|hydra_plugins|\.ci)/[\w./<>{},*-]*)")
-MARKDOWN_NAME = re.compile(r"(?<![\w/.-])([A-Za-z_][\w-]*\.md)\b")
+MARKDOWN_NAME = re.compile(r"(?<![\w/.=-])([A-Za-z_][\w-]*\.md)\b")   # key=NAME.md: a placeholder
 DOTTED = re.compile(r"(?<![\w./-])(t2l(?:\.\w+)+)")
 Q = '"'
 
@@ -124,7 +125,7 @@ def test_cited_markdown_files_exist():
     names = {p.name for p in FILES if p.suffix == ".md"} | {p.name for p in REPO.glob("t2l/**/*.md")}
     missing = [where(path, text, name) for path in FILES for text in [path.read_text(encoding="utf-8")]
                for name in MARKDOWN_NAME.findall(prose(path, text))
-               if name not in names and not name[:-3].isupper()]   # CARD.md: a placeholder
+               if name not in names]
     assert not missing, f"Markdown files the repository does not hold: {missing}"
 
 
@@ -149,5 +150,6 @@ def test_the_checks_see_a_missing_path_a_missing_file_and_a_missing_name():
     assert not path_exists(f"{pkg}/conf/lora/nope.yaml") and not path_exists(f"{pkg}/conf/hypernet/{{L,XL}}.yaml")
     assert not path_exists(f"{pkg}/nowhere/<name>/README.md")
     assert resolves("t2l.app.schemas.TrainConfig") and not resolves("t2l.app.config.TrainConfig")
+    assert MARKDOWN_NAME.findall("as DESIGN.md says; body=CARD.md") == ["DESIGN.md"]
     module = Q * 3 + "Doc: t2l.a.B.\n\n    t2l.generate([x])\n" + Q * 3 + "\n# t2l.c.D\nt2l.e\n"
     assert DOTTED.findall(prose(Path("m.py"), module)) == ["t2l.a.B", "t2l.c.D"]
