@@ -137,7 +137,7 @@ class TaskEncoder:
                 raise T2LError(f"task description {i} is a {type(text).__name__}, not a string")
             if not text.strip():
                 raise T2LError(f"empty task description; description {i} of {len(texts)} is blank; "
-                               "give every task a non-empty description (see data/ description files)")
+                               "give every task a non-empty description (see the banks in t2l/data/descriptions/)")
         keys = [text_key(t) + ("" if precision == "fp32" else f"|{precision}") for t in texts]
         found: dict[str, torch.Tensor] = {}
         todo: dict[str, str] = {}  # key -> text, deduplicated so repeats in one call encode once
