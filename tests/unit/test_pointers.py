@@ -18,8 +18,6 @@ import re
 import tokenize
 from pathlib import Path
 
-import pytest
-
 from tests.helpers.paths import REPO
 
 ROOTS = ("t2l", "docs", "tests", "bench", "hydra_plugins", ".ci")
@@ -114,10 +112,9 @@ def where(path: Path, text: str, needle: str) -> str:
     return f"{path.relative_to(REPO)}:{text[:text.find(needle)].count(chr(10)) + 1}: {needle}"
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(REPO)))
-def test_cited_repository_paths_exist(path):
-    text = path.read_text(encoding="utf-8")
-    missing = [where(path, text, cited) for cited in cited_paths(text) if not path_exists(cited)]
+def test_cited_repository_paths_exist():
+    missing = [where(path, text, cited) for path in FILES for text in [path.read_text(encoding="utf-8")]
+               for cited in cited_paths(text) if not path_exists(cited)]
     assert not missing, f"paths the repository does not hold: {missing}"
 
 
