@@ -23,10 +23,10 @@ from tests.helpers.paths import REPO
 ROOTS = ("t2l", "docs", "tests", "bench", "hydra_plugins", ".ci")
 TOP_FILES = ("README.md", "Makefile", "train.py", "pyproject.toml")
 SUFFIXES = (".py", ".md", ".yaml", ".toml")
-PATH = re.compile(r"(?<![\w/.~$-])((?:t2l|docs|tests|bench|hydra_plugins|\.ci)/[\w./<>{},*-]*)")
+PATH = re.compile(rf"(?<![\w/.~$-])((?:{'|'.join(map(re.escape, ROOTS))})/[\w./<>{{}},*-]*)")
 MARKDOWN_NAME = re.compile(r"(?<![\w/.=-])([A-Za-z_][\w-]*\.md)\b")   # key=NAME.md: a placeholder
 DOTTED = re.compile(r"(?<![\w./-])(t2l(?:\.\w+)+)")
-Q = '"'
+Q = '"'   # three of these open a docstring (spelled so, the planted module below stays one line)
 
 
 def text_files() -> list[Path]:
