@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 export WANDB_MODE ?= offline
 
-RELEASE ?= release/t2l-smollm2-135m-minilm
+RELEASE ?= t2l/release/t2l-smollm2-135m-minilm
 # Empty: heldout_bbh (BIG-Bench Hard's 27 tasks x 3 test examples) where its files are prepared
 # (T2L_BBH_SOURCE), else heldout_generated, the three held-out tasks t2l generates itself (3 x all 75).
 DEMO_SPLIT ?=

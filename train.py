@@ -1,4 +1,4 @@
-"""Train anything t2l trains, from a Hydra experiment (conf/experiment/*.yaml; jobs: t2l.app.jobs.JOBS).
+"""Train anything t2l trains, from a Hydra experiment (t2l/conf/experiment/*.yaml; jobs: t2l.app.jobs.JOBS).
 
     python train.py experiment=library                      # one LoRA per BIG-bench training task
     python train.py experiment=library tasks=[anachronisms] library.budget.max_steps=20
@@ -20,7 +20,7 @@ from t2l.app.schemas import register_schemas
 from t2l.errors import T2LError
 
 
-@hydra.main(config_path="conf", config_name="train", version_base="1.3")
+@hydra.main(config_path="t2l/conf", config_name="train", version_base="1.3")
 def main(cfg: DictConfig):
     from pytorch_lightning.utilities.exceptions import SIGTERMException
 

@@ -64,7 +64,7 @@ def setup(batch: int, seq: int):
     from t2l.lora.spec import LoRASpec
     from t2l.models.base import BaseModelSpec, load_base
 
-    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf/base_model/smollm2_135m.yaml").read_text()))
+    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "t2l/conf/base_model/smollm2_135m.yaml").read_text()))
     model, _ = load_base(base)
     spec = LoRASpec.for_base(base)   # q/v, r8, alpha 16, rsLoRA
     gen = torch.Generator().manual_seed(0)

@@ -114,7 +114,7 @@ def main() -> None:
     from t2l.models.base import BaseModelSpec, load_base
     from t2l.tasks.registry import TaskCatalog, TaskSources
 
-    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf/base_model/smollm2_135m.yaml").read_text()))
+    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "t2l/conf/base_model/smollm2_135m.yaml").read_text()))
     spec = LoRASpec.for_base(base)
     model, tokenizer = load_base(base)
     catalog = TaskCatalog(TaskSources(bigbench_dir=None))

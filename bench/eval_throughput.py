@@ -57,7 +57,7 @@ def main() -> None:
     from t2l.tasks.prompts import build_prompt, continuation
     from t2l.tasks.registry import TaskCatalog, TaskSources
 
-    spec = BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf/base_model/smollm2_135m.yaml").read_text()))
+    spec = BaseModelSpec.from_dict(yaml.safe_load((REPO / "t2l/conf/base_model/smollm2_135m.yaml").read_text()))
     model, tokenizer = load_base(spec)
     catalog = TaskCatalog(TaskSources(bigbench_dir=str(require("bigbench"))))
     prompts, choices = [], []

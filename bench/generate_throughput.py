@@ -39,8 +39,8 @@ def main() -> None:
     from t2l.models.bundle import T2L, base_summary
     from t2l.models.hypernet import HyperNet
 
-    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf/base_model/smollm2_135m.yaml").read_text()))
-    encoder_cfg = yaml.safe_load((REPO / "conf/encoder/minilm.yaml").read_text())
+    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "t2l/conf/base_model/smollm2_135m.yaml").read_text()))
+    encoder_cfg = yaml.safe_load((REPO / "t2l/conf/encoder/minilm.yaml").read_text())
     torch.manual_seed(0)
     hypernet = HyperNet(LoRASpec.for_base(base), encoder_cfg["dim"], size=args.size, init_head_weights="small")
     descriptions = [f"Task number {i}: answer questions about topic {i % 17} in the style {i % 5}." for i in range(args.n)]

@@ -13,8 +13,8 @@ same batch (8 tasks x 1 example, --seq tokens, the last --answer tokens labelled
                multiplied in fp32 (bench/apply_naive_vs_batched.py's hooks); trains the hypernet
 Goals (issue 12): t2l / peft >= 0.9x tokens/s; t2l / repeat-bmm >= 3x. Also peak GPU memory and model-FLOPs
 utilisation (4 x base parameters per token: forward, and backward to the activations of a frozen base;
-attention FLOPs left out) against --peak-tflops (989: H100/H200 dense bf16). Writes bench/results/gpu_t2l_step.json
-(--tiny: gpu_t2l_step_tiny.json).
+attention FLOPs left out) against --peak-tflops (989: H100/H200 dense bf16). Writes gpu_t2l_step.json into
+bench/results/ (--tiny: gpu_t2l_step_tiny.json).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def build(tiny: bool, device: str):
     from t2l.models.base import BaseModelSpec
 
     name = "tiny_random_mistral" if tiny else "mistral_7b_instruct_v02"
-    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / f"conf/base_model/{name}.yaml").read_text()))
+    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / f"t2l/conf/base_model/{name}.yaml").read_text()))
     if tiny:
         config = AutoConfig.for_model(**{k: v for k, v in base.random_init.items()}, vocab_size=49152)
     else:   # Mistral-7B-Instruct-v0.2's architecture (its config.json), random weights
@@ -121,6 +121,7 @@ def main() -> None:
     parser.add_argument("--peak-tflops", type=float, default=989.0)
     args = parser.parse_args()
     from t2l.hardware import machine_line
+    from t2l.tasks.schema import IGNORE_INDEX
 
     device = "cpu" if args.tiny else "cuda"
     if device == "cuda" and not torch.cuda.is_available():
@@ -129,7 +130,7 @@ def main() -> None:
     seq = min(args.seq, 64) if args.tiny else args.seq
     gen = torch.Generator().manual_seed(0)
     ids = torch.randint(0, model.config.vocab_size, (8, seq), generator=gen)
-    labels = torch.full_like(ids, -100)
+    labels = torch.full_like(ids, IGNORE_INDEX)
     labels[:, -args.answer:] = ids[:, -args.answer:]
     batch = {"input_ids": ids.to(device), "labels": labels.to(device),
              "attention_mask": torch.ones_like(ids).to(device), "rows": torch.arange(8, device=device)}

@@ -69,7 +69,7 @@ def main() -> None:
     from t2l.tasks.registry import TaskCatalog, TaskSources
     from t2l.training.modules import TaskLoRAModule
 
-    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf/base_model/smollm2_135m.yaml").read_text()))
+    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "t2l/conf/base_model/smollm2_135m.yaml").read_text()))
     spec = LoRASpec.for_base(base)
     model, tokenizer = load_base(base)
     task = TaskCatalog(TaskSources(bigbench_dir=str(require("bigbench")))).load(args.task)

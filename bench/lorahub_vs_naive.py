@@ -2,9 +2,9 @@
 
     python bench/lorahub_vs_naive.py [--task sports_understanding] [--modules 20] [--budget 40] [OVERRIDES]
 
-OVERRIDES are Hydra overrides of conf/lorahub.yaml (e.g. base_model=tiny_random library.dir=DIR, a smoke run).
+OVERRIDES are Hydra overrides of t2l/conf/lorahub.yaml (e.g. base_model=tiny_random library.dir=DIR, a smoke run).
 
-Real SmolLM2-135M-Instruct (fp32) and the real library (library.dir of conf/lorahub.yaml); the same
+Real SmolLM2-135M-Instruct (fp32) and the real library (library.dir of t2l/conf/lorahub.yaml); the same
 modules, the same 5 training examples and the same `budget` candidate weight vectors, measured in one run:
   search: `lorahub_search` itself (Cobyla); its candidates are recorded and replayed by the two rows below
   ours  : base loaded once, t2l.lora.apply hooks, one batched forward per candidate, logits only where scored
@@ -49,6 +49,7 @@ def naive_losses(model, tokenizer, examples, stacked, spec, candidates, chat: bo
     from t2l.baselines.lorahub import compose
     from t2l.lora.peft_io import to_peft_config, weights_to_peft_state
     from t2l.tasks.prompts import sft_features
+    from t2l.tasks.schema import IGNORE_INDEX
 
     losses = []
     for w in candidates:
@@ -60,8 +61,8 @@ def naive_losses(model, tokenizer, examples, stacked, spec, candidates, chat: bo
             f = sft_features(tokenizer, ex, chat, max_length)  # the public tool tokenises inside its loop too
             logits = peft_model(input_ids=torch.tensor([f["input_ids"]])).logits[0, :-1]
             labels = torch.tensor(f["labels"][1:])
-            total += float(F.cross_entropy(logits.float(), labels, ignore_index=-100, reduction="sum"))
-            count += int((labels != -100).sum())
+            total += float(F.cross_entropy(logits.float(), labels, ignore_index=IGNORE_INDEX, reduction="sum"))
+            count += int((labels != IGNORE_INDEX).sum())
         losses.append(total / count)
         model = peft_model.unload()  # back to the plain base for the next candidate
     return losses
@@ -73,7 +74,7 @@ def synthetic_library(root: Path, base, spec, count: int, task: str):
     from t2l.tasks.registry import read_name_list
 
     library = Library(root, base, spec)
-    names = [n for n in read_name_list(REPO / "data" / "splits" / "bigbench_train.txt") if n != task]
+    names = [n for n in read_name_list(REPO / "t2l/data/splits/bigbench_train.txt") if n != task]
     for i, name in enumerate(names[:count]):
         torch.manual_seed(i)
         weights = {f"{m}.{ab}": torch.randn(spec.num_layers, *(spec.a_shape(m) if ab == "A" else spec.b_shape(m))) * 6e-3
@@ -97,7 +98,7 @@ def main() -> None:
     parser.add_argument("--optimizer", default="Cobyla")
     parser.add_argument("--parallel", type=int, default=8, help="candidates per forward in the batched row")
     parser.add_argument("--synthetic", type=int, default=0, help="N random adapters instead of the trained library")
-    parser.add_argument("overrides", nargs="*", help="Hydra overrides of conf/lorahub.yaml")
+    parser.add_argument("overrides", nargs="*", help="Hydra overrides of t2l/conf/lorahub.yaml")
     args = parser.parse_args()
     load_before = os.getloadavg()
 

@@ -46,10 +46,11 @@ def run_row(row: str, steps: int) -> dict:
     from t2l.tasks.batching import TaskBalancedBatches, task_batch
     from t2l.tasks.prompts import sft_features
     from t2l.tasks.registry import TaskCatalog, TaskSources
+    from t2l.tasks.schema import IGNORE_INDEX
     from t2l.training.losses import answer_loss
 
     torch.manual_seed(0)
-    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf/base_model/smollm2_135m.yaml").read_text()))
+    base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "t2l/conf/base_model/smollm2_135m.yaml").read_text()))
     spec = LoRASpec.for_base(base)
     model, tokenizer = load_base(base)
     catalog = TaskCatalog(TaskSources(bigbench_dir=str(require("bigbench"))))
@@ -60,7 +61,7 @@ def run_row(row: str, steps: int) -> dict:
 
     def full_loss(lm, batch):
         logits = lm(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-        return F.cross_entropy(logits[:, :-1].flatten(0, 1).float(), batch["labels"][:, 1:].flatten(), ignore_index=-100)
+        return F.cross_entropy(logits[:, :-1].flatten(0, 1).float(), batch["labels"][:, 1:].flatten(), ignore_index=IGNORE_INDEX)
 
     loss_fn = full_loss if row.endswith("full") else (lambda lm, b: answer_loss(lm, b))
     cast = torch.autocast("cpu", dtype=torch.bfloat16) if row.endswith("bf16") else contextlib.nullcontext()
@@ -75,7 +76,7 @@ def run_row(row: str, steps: int) -> dict:
         def forward(batch):
             return loss_fn(lm, batch)
     else:
-        encoder = TaskEncoder.from_config(yaml.safe_load((REPO / "conf/encoder/minilm.yaml").read_text()))
+        encoder = TaskEncoder.from_config(yaml.safe_load((REPO / "t2l/conf/encoder/minilm.yaml").read_text()))
         emb = encoder.encode([t.description for t in tasks])
         hypernet = HyperNet(spec, encoder.dim, size="M", init_head_weights="small")
         params = list(hypernet.parameters())

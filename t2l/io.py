@@ -1,9 +1,10 @@
 """Atomic file and directory writes (a reader sees the old content or the new, never half of it),
-and the one way t2l reads JSON, so every malformed file is reported the same way: file, line, column
-and the fix."""
+the one way t2l reads JSON, so every malformed file is reported the same way: file, line, column
+and the fix, and the one file hash (sha256) that libraries, releases and fetched repos record."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -192,3 +193,9 @@ def parse_json_line(line: str, path: str | os.PathLike, lineno: int, fix: str = 
         return json.loads(line)
     except json.JSONDecodeError as err:
         raise json_error(path, err, fix, line=lineno) from None
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """Hex sha256 of a file's bytes, read in blocks (a multi-GB weights file never sits in memory whole)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -1,4 +1,4 @@
-"""Shared fixtures: a tiny random Llama (from conf/base_model/tiny_random.yaml) and the real SmolLM2."""
+"""Shared fixtures: a tiny random Llama (from t2l/conf/base_model/tiny_random.yaml) and the real SmolLM2."""
 
 from __future__ import annotations
 

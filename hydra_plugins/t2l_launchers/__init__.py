@@ -1,7 +1,7 @@
 """t2l's Hydra launchers for sweeps and clusters, on hydra-submitit-launcher (submitit underneath).
 
 Hydra loads launcher classes only from the `hydra_plugins` namespace package, hence this location
-(conf/hydra/launcher/{local,slurm}.yaml name them); it imports nothing of t2l.
+(t2l/conf/hydra/launcher/{local,slurm}.yaml name them); it imports nothing of t2l.
 
     python train.py -m hydra/launcher=local experiment=t2l_sft hypernet=S,M          # submitit's local executor
     python train.py -m hydra/launcher=slurm hydra.launcher.partition=gpu experiment=t2l_sft_mistral
@@ -44,6 +44,6 @@ class SlurmSweepLauncher(_Requeueable, SlurmLauncher):
     def launch(self, job_overrides, initial_job_idx):
         if not self.params.get("partition"):
             print("error: hydra/launcher=slurm needs a partition: add hydra.launcher.partition=NAME (sinfo lists "
-                  "them) or set it in conf/hydra/launcher/slurm.yaml; nothing was submitted", file=sys.stderr)
+                  "them) or set it in t2l/conf/hydra/launcher/slurm.yaml; nothing was submitted", file=sys.stderr)
             sys.exit(2)
         return super().launch(job_overrides, initial_job_idx)

@@ -49,7 +49,7 @@ def split_free_text(config_name: str, overrides: list[str]) -> tuple[list[str], 
 
 
 def compose(config_name: str, overrides: list[str], verbatim: dict | None = None):
-    """conf/<config_name>.yaml + overrides (free-text keys taken verbatim); errors are one-line T2LErrors."""
+    """t2l/conf/<config_name>.yaml + overrides (free-text keys taken verbatim); errors are one-line T2LErrors."""
     from omegaconf import OmegaConf
 
     from t2l.app.config import compose as compose_config
@@ -288,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="assets whose failure only warns (make test: bigbench bbh, whose tests then skip)")
     p.set_defaults(func=cmd_assets)
     for name, func, text in [("tasks", cmd_tasks, "list tasks"), ("eval", cmd_eval, "evaluate on tasks")]:
-        p = sub.add_parser(name, help=text, description=f"{text}; arguments are Hydra overrides of conf/eval.yaml")
+        p = sub.add_parser(name, help=text, description=f"{text}; arguments are Hydra overrides of t2l/conf/eval.yaml")
         p.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. tasks=[navigate] limit=20")
         p.set_defaults(func=func)
     for name, func, text, conf in [
@@ -296,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
             ("lorahub", cmd_lorahub, "LoraHub baseline: compose library LoRAs with searched weights", "lorahub"),
             ("params", cmd_params, "print the hypernetwork's trainable parameter count (no weights loaded)", "train"),
             ("serve", cmd_serve, "the web demo on 127.0.0.1: description -> adapter -> side-by-side outputs", "serve")]:
-        p = sub.add_parser(name, help=text, description=f"{text}; arguments are Hydra overrides of conf/{conf}.yaml")
+        p = sub.add_parser(name, help=text, description=f"{text}; arguments are Hydra overrides of t2l/conf/{conf}.yaml")
         p.add_argument("overrides", nargs="*")
         if name == "generate":
             p.add_argument("--description", action="append", metavar="TEXT",
@@ -305,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("library", help="inspect the LoRA library or import peft adapters into it",
                        description="t2l library ls | import DIR... [--task T] | rm TASK... [--namespace N]  [overrides]")
     p.add_argument("action", choices=["ls", "import", "rm"])
-    p.add_argument("rest", nargs="*", help="adapter dirs (import), task names (rm) and Hydra overrides of conf/train.yaml")
+    p.add_argument("rest", nargs="*", help="adapter dirs (import), task names (rm) and Hydra overrides of t2l/conf/train.yaml")
     p.add_argument("--namespace", default="tasks", help="library namespace for rm: tasks | multitask | oracle")
     p.add_argument("--task", help="task name for a single imported adapter (default: the dir name)")
     p.add_argument("--description", help="task description for the imported adapter")

@@ -2,11 +2,11 @@
 
 Every default lives once, in a dataclass: the lower layers' settings (LoRAConfig, HyperNetConfig,
 SFTObjective / ReconObjective, LoRATrainBudget, TaskSources, EvalSettings, LoraHubSettings) and the
-top-level schemas below. `register_schemas` puts them in Hydra's ConfigStore; each conf/ file names its
+top-level schemas below. `register_schemas` puts them in Hydra's ConfigStore; each t2l/conf/ file names its
 schema in its defaults list and only overrides. So a misspelled or misplaced key fails when the config
 is composed, before any model loads, with one line that names the key, the file and the fix:
 
-    error: unknown key 'objective.lrr' (in conf/objective/sft.yaml, schema SFTObjective); did you mean objective.lr?
+    error: unknown key 'objective.lrr' (in t2l/conf/objective/sft.yaml, schema SFTObjective); did you mean objective.lr?
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
+from t2l import package_data
 from t2l.app.schemas import register_schemas
 from t2l.errors import T2LError
 from t2l.hardware import choose_precision, lightning_precision, machine_line
@@ -33,7 +34,7 @@ from t2l.training.hypernet import OBJECTIVES, T2LTrainSettings
 
 log = logging.getLogger(__name__)
 
-CONF_DIR = Path(os.environ.get("T2L_CONF_DIR", Path(__file__).resolve().parents[2] / "conf"))
+CONF_DIR = Path(os.environ.get("T2L_CONF_DIR", package_data.CONF_DIR))
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
@@ -58,9 +59,9 @@ def explain_unknown_key(full_key: str, schema: str | None, config_name: str, cho
     """One line: the key, the file its group came from, and the nearest real key (or where the key belongs)."""
     group = full_key.split(".", 1)[0] if "." in full_key else None
     if group and choices.get(group) and (CONF_DIR / group / f"{choices[group]}.yaml").is_file():
-        where = f"conf/{group}/{choices[group]}.yaml"
+        where = f"t2l/conf/{group}/{choices[group]}.yaml"
     else:
-        where = f"conf/{config_name}.yaml"
+        where = f"t2l/conf/{config_name}.yaml"
     leaf = full_key.rsplit(".", 1)[-1]
     siblings = [k for k in known if k.rsplit(".", 1)[0] == full_key.rsplit(".", 1)[0] and "." in k] if group else \
         [k for k in known if "." not in k]
@@ -80,7 +81,7 @@ def explain_unknown_key(full_key: str, schema: str | None, config_name: str, cho
 
 
 def compose(config_name: str, overrides: list[str]) -> DictConfig:
-    """Compose conf/<config_name>.yaml with overrides; every config error becomes one T2LError line."""
+    """Compose t2l/conf/<config_name>.yaml with overrides; every config error becomes one T2LError line."""
     from hydra.errors import HydraException, MissingConfigException
     from omegaconf.errors import OmegaConfBaseException
 
@@ -98,7 +99,7 @@ def compose(config_name: str, overrides: list[str]) -> DictConfig:
         raise T2LError(_explain(err, overrides, config_name)) from None
     except ValueError as err:   # Hydra's defaults list raises plain ValueErrors, e.g. for base_model=0
         raise T2LError(f"bad override in {' '.join(overrides)!r}: {str(err).splitlines()[0]}; a config group "
-                       "takes a file name from conf/<group>/ (e.g. base_model=tiny_random)") from None
+                       "takes a file name from t2l/conf/<group>/ (e.g. base_model=tiny_random)") from None
 
 
 def _resolve_given(cfg: DictConfig, overrides: list[str]) -> None:
@@ -116,7 +117,7 @@ def _missing_config(err, overrides: list[str]) -> str:
         group, eq, value = override.lstrip("+~").partition("=")
         if eq and (CONF_DIR / group).is_dir() and value and value in str(err):
             choices = ", ".join(sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml")))
-            return f"unknown {group} '{value}'; choose one of conf/{group}/*.yaml: {choices}"
+            return f"unknown {group} '{value}'; choose one of t2l/conf/{group}/*.yaml: {choices}"
     return str(err).splitlines()[0]
 
 
@@ -145,7 +146,7 @@ def _explain(err: Exception, overrides: list[str], config_name: str) -> str:
 def compose_plain(config_name: str, overrides: list[str], hydra_node: bool = True) -> DictConfig:
     """Hydra's compose as is (errors not translated). hydra_node keeps cfg.hydra, whose
     runtime.choices names each group's file. Inside train.py's @hydra.main Hydra is already initialised
-    on the same conf/ directory, so it is reused."""
+    on the same t2l/conf/ directory, so it is reused."""
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
@@ -187,7 +188,7 @@ def lora_spec(cfg: DictConfig, base: BaseModelSpec) -> LoRASpec:
 
 def task_catalog(cfg: DictConfig, evaluation: bool = False) -> TaskCatalog:
     """The tasks of `cfg.data`. evaluation=True also reads the held-out tasks' evaluation description
-    bank (data.eval_descriptions_dir, default data/descriptions/eval); training catalogs never do."""
+    bank (data.eval_descriptions_dir, default t2l/data/descriptions/eval); training catalogs never do."""
     sources = to_object(cfg.data)
     if evaluation and sources.eval_descriptions_dir is None:
         sources = dataclasses.replace(sources, eval_descriptions_dir=str(EVAL_BANK))
@@ -204,7 +205,7 @@ def select_tasks(cfg: DictConfig, catalog: TaskCatalog, default_split: str | Non
 
 
 def trainer_arguments(cfg: DictConfig) -> dict:
-    """conf/trainer/*.yaml as pl.Trainer keyword arguments (`_target_` nodes such as a strategy
+    """t2l/conf/trainer/*.yaml as pl.Trainer keyword arguments (`_target_` nodes such as a strategy
     instantiated); the accelerator follows the one `device` key."""
     from hydra.utils import instantiate
 
@@ -242,7 +243,7 @@ def under_slurm() -> bool:
 
 
 def logger_factory(cfg: DictConfig):
-    """name -> a Lightning logger from conf/logger/*.yaml (Hydra's instantiate), or None without one."""
+    """name -> a Lightning logger from t2l/conf/logger/*.yaml (Hydra's instantiate), or None without one."""
     from hydra.utils import instantiate
 
     if not cfg.get("logger"):
@@ -271,6 +272,6 @@ def settings_of(node, cls) -> Any:
 def objective_settings(node) -> T2LTrainSettings:
     kind = node.get("objective") if hasattr(node, "get") else None
     if kind not in OBJECTIVES:
-        raise T2LError(f"objective '{kind}' is unknown; choose one of conf/objective/*.yaml: {sorted(OBJECTIVES)}")
+        raise T2LError(f"objective '{kind}' is unknown; choose one of t2l/conf/objective/*.yaml: {sorted(OBJECTIVES)}")
     return settings_of(node, OBJECTIVES[kind])
 

@@ -16,7 +16,6 @@ behind `t2l library import`), which checks every adapter against the base model 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import shutil
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from t2l.errors import T2LError
-from t2l.io import atomic_write_json, read_json
+from t2l.io import atomic_write_json, read_json, sha256_file
 
 log = logging.getLogger(__name__)
 NUMBER = re.compile(r"^task(\d+)")
@@ -32,7 +31,8 @@ NUMBER = re.compile(r"^task(\d+)")
 
 @dataclass
 class FetchConfig:
-    """`fetch.*` (conf/fetch/lots_of_loras.yaml): what to fetch and from where; off unless enabled."""
+    """`fetch.*` (t2l/conf/experiment/paper_{recon,sft}_mistral.yaml set it): what to fetch and from where;
+    off unless enabled."""
 
     enabled: bool = False
     source: str = "hub"             # hub | a local directory laid out like the hub
@@ -96,7 +96,7 @@ def transport(source: str):
 
 def digest(folder: Path) -> dict[str, str]:
     """sha256 of every file under a fetched repo (hub bookkeeping under .cache/ left out)."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+    return {str(p.relative_to(folder)): sha256_file(p)
             for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.relative_to(folder).parts}
 
 

@@ -1,5 +1,5 @@
 """`t2l generate`: descriptions (and/or a task's unlabeled example inputs) -> peft adapter directories,
-batched, without base-model weights. Without checkpoint= the released bundle is used (release/).
+batched, without base-model weights. Without checkpoint= the released bundle is used (t2l/release/).
 
     t2l generate description="Answer questions about dates." out=adapters/dates
     t2l generate examples=my_task_inputs.jsonl out=adapters/mine            # k inputs, no labels
@@ -47,7 +47,7 @@ def read_example_inputs(path: str | Path) -> list[str]:
 
 
 def resolve_checkpoint(checkpoint: str | None) -> str:
-    """checkpoint= as given, or the released bundle (release/) when none is given or `release` is."""
+    """checkpoint= as given, or the released bundle (t2l/release/) when none is given or `release` is."""
     from t2l.models.release import DEFAULT_RELEASE
 
     if checkpoint and checkpoint != "release":
@@ -98,8 +98,6 @@ def write_adapters(checkpoint: str | None, descriptions: Sequence[str], out: str
     With `examples` (one task's inputs): one adapter from them, and from the description if one is given.
     mode: rslora (use_rslora: true) or plain (scaling folded into B, lora_alpha = r; t2l.lora.peft_io).
     """
-    from t2l.lora.peft_io import DESCRIPTION_CARD, save_adapter
-    from t2l.lora.spec import unbatch
     from t2l.models.bundle import T2L
 
     if not out:
@@ -110,9 +108,7 @@ def write_adapters(checkpoint: str | None, descriptions: Sequence[str], out: str
     t2l = T2L.from_pretrained(resolve_checkpoint(checkpoint))
     out_path = Path(out).expanduser()
     if examples is not None:
-        weights = unbatch(t2l.generate(list(descriptions) or None, examples=[list(examples)], precision=precision))[0]
-        card = {"description": descriptions[0] if descriptions else None, "examples": len(examples)}
-        save_adapter(weights, t2l.spec, t2l.base["model_id"], out_path, mode=mode, extra_json={DESCRIPTION_CARD: card})
+        t2l.save_adapters(descriptions, [out_path], precision=precision, mode=mode, examples=[list(examples)])
         print(f"wrote 1 adapter from {len(examples)} example inputs in {time.perf_counter() - start:.1f} s: {out_path}")
         return [out_path]
     dirs = [out_path] if len(descriptions) == 1 else [out_path / f"{i:03d}-{slug(d)}" for i, d in enumerate(descriptions)]

@@ -87,7 +87,7 @@ def run(cfg: DictConfig) -> dict:
     """Entry point of train.py: the job the experiment names."""
     job = cfg.get("job")
     if job not in JOBS:
-        raise T2LError(f"unknown job {job!r}; train.py needs an experiment: choose one of conf/experiment/*.yaml "
+        raise T2LError(f"unknown job {job!r}; train.py needs an experiment: choose one of t2l/conf/experiment/*.yaml "
                        f"(jobs: {', '.join(JOBS)})")
     return JOBS[job](cfg)
 

@@ -1,5 +1,5 @@
 """`t2l release BUNDLE MULTITASK [out=DIR] [results=RESULTS.json]`: package a trained bundle and its
-multi-task LoRA as the released default (release/), with a model card whose front matter lists
+multi-task LoRA as the released default (t2l/release/), with a model card whose front matter lists
 every file's sha256 (t2l.models.release checks them on load).
 
     python train.py experiment=t2l_release && python train.py experiment=multitask_release

@@ -1,9 +1,9 @@
-"""The structured-config schemas of the application: the top-level keys of conf/train.yaml, eval.yaml,
+"""The structured-config schemas of the application: the top-level keys of t2l/conf/train.yaml, eval.yaml,
 generate.yaml, lorahub.yaml, the library group and the benchmark section, with their defaults.
 
 Groups whose settings belong to a lower layer use that layer's dataclass directly (LoRAConfig,
 HyperNetConfig, SFTObjective / ReconObjective, LoRATrainBudget, TaskSources, LoraHubSettings);
-`register_schemas` puts all of them in Hydra's ConfigStore under the names the conf/ files use.
+`register_schemas` puts all of them in Hydra's ConfigStore under the names the t2l/conf/ files use.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class MultitaskConfig:
 
 @dataclass
 class LibraryConfig:
-    """conf/library/*.yaml: where the LoRA library lives and how its LoRAs train."""
+    """t2l/conf/library/*.yaml: where the LoRA library lives and how its LoRAs train."""
 
     dir: str = "outputs/library/${base_model.name}"
     budget: LoRATrainBudget = field(default_factory=LoRATrainBudget)
@@ -42,12 +42,12 @@ class RunConfig:
     seed: int = 0
     device: str = "auto"        # auto | cpu | cuda | mps: training (Lightning's accelerator), evaluation, benchmark
     tasks: list[str] | None = None   # explicit task names; win over split
-    split: str | None = None    # a named task list (data/splits/NAME.txt) or a path to one
+    split: str | None = None    # a named task list (t2l/data/splits/NAME.txt) or a path to one
 
 
 @dataclass
 class TrainConfig(RunConfig):
-    """conf/train.yaml: `python train.py experiment=NAME [overrides]`."""
+    """t2l/conf/train.yaml: `python train.py experiment=NAME [overrides]`."""
 
     job: str | None = None      # set by the experiment: see t2l.app.jobs.JOBS
     run: str = "${job}"         # outputs/<run>/ holds checkpoints and the exported bundle
@@ -71,7 +71,7 @@ class TrainConfig(RunConfig):
 
 @dataclass
 class EvalConfig(RunConfig):
-    """conf/eval.yaml: `t2l eval` (defaults from EvalSettings, the scorer's own)."""
+    """t2l/conf/eval.yaml: `t2l eval` (defaults from EvalSettings, the scorer's own)."""
 
     limit: int | None = EvalSettings.limit          # at most this many examples per task
     eval_split: str = EvalSettings.split            # which split of each task to score
@@ -94,9 +94,9 @@ class EvalConfig(RunConfig):
 
 @dataclass
 class GenerateConfig:
-    """conf/generate.yaml: `t2l generate` (descriptions -> peft adapter dirs, no base weights)."""
+    """t2l/conf/generate.yaml: `t2l generate` (descriptions -> peft adapter dirs, no base weights)."""
 
-    checkpoint: str | None = None   # a bundle dir; none (or `release`): the released bundle in release/
+    checkpoint: str | None = None   # a bundle dir; none (or `release`): the released bundle in t2l/release/
     description: Any = None     # a string or a list of strings
     descriptions_file: str | None = None
     examples: str | None = None     # JSONL of one task's unlabeled inputs ({"input": ...}): condition on them
@@ -108,7 +108,7 @@ class GenerateConfig:
 
 @dataclass
 class ServeConfig:
-    """conf/serve.yaml: `t2l serve` (the web demo)."""
+    """t2l/conf/serve.yaml: `t2l serve` (the web demo)."""
 
     checkpoint: str | None = None   # a bundle dir; none (or `release`): the released bundle
     host: str = "127.0.0.1"         # local only unless changed on purpose
@@ -119,7 +119,7 @@ class ServeConfig:
 
 @dataclass
 class LoraHubConfig(RunConfig, LoraHubSettings):
-    """conf/lorahub.yaml: `t2l lorahub task=NAME out=DIR` (search settings from LoraHubSettings)."""
+    """t2l/conf/lorahub.yaml: `t2l lorahub task=NAME out=DIR` (search settings from LoraHubSettings)."""
 
     task: str | None = None     # the target task; never one of the composed modules
     out: str | None = None      # adapter dir to write (adapter_config.json, adapter_model.safetensors, lorahub.json)
@@ -130,7 +130,7 @@ class LoraHubConfig(RunConfig, LoraHubSettings):
 
 
 def register_schemas() -> None:
-    """Put every schema in Hydra's ConfigStore (idempotent); conf/ files name them in their defaults."""
+    """Put every schema in Hydra's ConfigStore (idempotent); t2l/conf/ files name them in their defaults."""
     from hydra.core.config_store import ConfigStore
 
     store = ConfigStore.instance()
@@ -199,7 +199,7 @@ class BenchmarkRows:
 
 @dataclass
 class BenchmarkConfig:
-    """`benchmark.*` (conf/experiment/benchmark.yaml selects the tasks; everything else defaults here)."""
+    """`benchmark.*` (t2l/conf/experiment/benchmark.yaml selects the tasks; everything else defaults here)."""
 
     out: str = "outputs/benchmark"       # results.json + predictions.jsonl
     report: str | None = "docs/results.md"   # t2l report of the results (null: skip)

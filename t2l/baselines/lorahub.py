@@ -5,12 +5,12 @@
     w starts at 0, bounded to [-1.5, 1.5]; defaults: 20 modules, 5 examples, 40 evaluations.
 
 Unlike the public tool (seq2seq only, reloads the model, returns a merged model) the base model stays
-loaded, every candidate is one batched forward through the in-process applier (t2l.apply), and the
+loaded, every candidate is one batched forward through the in-process applier (t2l.lora.apply), and the
 result is a normal peft adapter directory. From the command line:
 
     t2l lorahub task=sports_understanding out=outputs/lorahub/sports_understanding [modules=20 budget=40]
 
-From a notebook (library: {task: LoRAWeights}, e.g. loaded with t2l.lora.load_adapter_weights):
+From a notebook (library: {task: LoRAWeights}, e.g. loaded with t2l.lora.peft_io.load_adapter_weights):
 
     result = lorahub_search(model, tokenizer, task.train[:5], library, spec, chat=True)
     save_lorahub(result, spec, base_spec.model_id, "out/lorahub")
@@ -38,7 +38,7 @@ from t2l.lora.peft_io import load_adapter_weights, save_adapter
 from t2l.lora.spec import LoRASpec, LoRAWeights
 from t2l.tasks.batching import pad_batch
 from t2l.tasks.prompts import sft_features
-from t2l.tasks.schema import Example, Task
+from t2l.tasks.schema import IGNORE_INDEX, Example, Task
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,8 @@ L1_PENALTY = 0.05
 BOUND = 1.5
 DEFAULT_OPTIMIZER = "Cobyla"
 # Checked with nevergrad 1.0.12 / numpy 2 at 2, 5 and 20 dims with 40 evaluations. NGOpt is refused:
-# it picks its optimiser by itself and DESIGN.md records it crashing at 2 dims with numpy 2 (it did not
-# crash in that check, but a named optimiser is reproducible). Cobyla is the default: deterministic,
+# it picks its optimiser by itself and was seen crashing at 2 dims with numpy 2 (it did not crash in
+# that check, but a named optimiser is reproducible). Cobyla is the default: deterministic,
 # its first candidate is the initial w = 0 and its next k are one module at a time, and at 20 dims /
 # 40 evaluations it got the lowest value of these on a test quadratic (CMA second; the DE / PSO ones
 # barely moved at 20 dims).
@@ -57,7 +57,7 @@ LORAHUB_FILE = "lorahub.json"
 
 @dataclass
 class LoraHubSettings:
-    """The search (conf/lorahub.yaml for `t2l lorahub`, benchmark.lorahub for the benchmark row)."""
+    """The search (t2l/conf/lorahub.yaml for `t2l lorahub`, benchmark.lorahub for the benchmark row)."""
 
     modules: int = 20            # library adapters to compose, drawn with the seed from the tasks namespace
     examples: int = 5            # the first N examples of the task's train split
@@ -111,7 +111,7 @@ class FewShotLoss:
         device = next(model.parameters()).device
         self.input_ids = batch["input_ids"].to(device)
         self.attention_mask = batch["attention_mask"].to(device)
-        answer = batch["labels"][:, 1:] != -100           # token t+1 is an answer token ...
+        answer = batch["labels"][:, 1:] != IGNORE_INDEX   # token t+1 is an answer token ...
         keep = torch.zeros_like(batch["labels"], dtype=torch.bool)
         keep[:, :-1] = answer                              # ... so position t's logits are scored
         self.keep = keep.to(device)

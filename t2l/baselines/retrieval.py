@@ -124,9 +124,3 @@ class RetrievalIndex:
                     for name, _ in chosen]
         return Retrieval(tasks=[n for n, _ in chosen], similarities=[s for _, s in chosen],
                          top1=adapters[0], mixture=mean_adapter(adapters))
-
-
-def retrieve(library: Library, encoder: TaskEncoder, description: str | Sequence[str], k: int = 3,
-             task: str | None = None) -> Retrieval:
-    """One-off retrieval; build a RetrievalIndex instead to query one library many times."""
-    return RetrievalIndex(library, encoder).retrieve(description, k=k, task=task)

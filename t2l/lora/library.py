@@ -15,26 +15,17 @@ scores) and stores no adapter: the base model is that task's best LoRA (keep_bas
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import time
 from pathlib import Path
 
 from t2l.errors import T2LError
-from t2l.io import atomic_write_json, read_json, recover_tree
+from t2l.io import atomic_write_json, read_json, recover_tree, sha256_file
 from t2l.lora.peft_io import ADAPTER_WEIGHTS_FILE, load_adapter_weights, save_adapter
 from t2l.lora.spec import LoRASpec
 
 NAMESPACES = ("tasks", "multitask", "oracle")
 TRAINING_NAMESPACES = ("tasks",)  # what reconstruction training and LoraHub may read
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class Library:

@@ -35,7 +35,7 @@ MODULE_PARENT = {"q_proj": "self_attn", "k_proj": "self_attn", "v_proj": "self_a
 
 @dataclass
 class LoRAConfig:
-    """The user-facing LoRA options (conf/lora/*.yaml); shapes come from the base model, not from here.
+    """The user-facing LoRA options (t2l/conf/lora/*.yaml); shapes come from the base model, not from here.
 
     Text-to-LoRA's setting: q_proj and v_proj of every layer, rank 8, alpha 16, rsLoRA
     (scaling = alpha / sqrt(rank) = 5.66; without rsLoRA alpha / rank = 2), used in training,
@@ -95,7 +95,7 @@ class LoRASpec:
     def for_base(cls, base, config: "LoRAConfig | None" = None, **kwargs) -> "LoRASpec":
         """The spec for `base` (a BaseModelSpec: num_layers and (out, in) of every target module).
 
-        Options come from `config` (a LoRAConfig, e.g. conf/lora/default.yaml) and/or keyword arguments.
+        Options come from `config` (a LoRAConfig, e.g. t2l/conf/lora/default.yaml) and/or keyword arguments.
         """
         if config is not None:
             kwargs = {**asdict(config), **kwargs}

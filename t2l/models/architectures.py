@@ -42,7 +42,7 @@ def derived_shapes(config: dict[str, Any], where: str = "config.json") -> tuple[
     if kind not in LLAMA_LIKE and kind not in FUSED:
         raise T2LError(f"{where}: model_type '{kind}' is not supported; supported architectures: "
                        f"{', '.join(SUPPORTED)} (add its shapes in t2l.models.architectures, or write a "
-                       "conf/base_model/ preset with num_layers and modules)")
+                       "t2l/conf/base_model/ preset with num_layers and modules)")
     try:
         hidden, layers, heads = int(config["hidden_size"]), int(config["num_hidden_layers"]), int(config["num_attention_heads"])
         inter = int(config["intermediate_size"])

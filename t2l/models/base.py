@@ -1,6 +1,6 @@
 """Load a frozen base model + tokenizer from a `BaseModelSpec` and check its shapes.
 
-The spec (conf/base_model/*.yaml) carries the shapes of every linear a LoRA may target, so adapter
+The spec (t2l/conf/base_model/*.yaml) carries the shapes of every linear a LoRA may target, so adapter
 planning and generation never need the weights; loading verifies the spec against the real model.
 """
 
@@ -37,7 +37,7 @@ class BaseModelSpec:
 
     @classmethod
     def from_dict(cls, cfg: dict) -> "BaseModelSpec":
-        """A spec from conf/base_model/*.yaml. Without `modules` the shapes come from the model's
+        """A spec from t2l/conf/base_model/*.yaml. Without `modules` the shapes come from the model's
         config.json (base_model.path: a local directory, or a hub id when online; tiny random models:
         their random_init config), so any supported architecture needs no hand-written shape table."""
         cfg = dict(cfg)
@@ -62,7 +62,7 @@ class BaseModelSpec:
             check_targets(self.model_type, self.modules, [module], self.name)
         if module not in self.modules:
             raise T2LError(f"base_model '{self.name}' lists no shape for '{module}'; add it under modules: "
-                           f"in conf/base_model/{self.name}.yaml (known: {sorted(self.modules)})")
+                           f"in t2l/conf/base_model/{self.name}.yaml (known: {sorted(self.modules)})")
         return self.modules[module]
 
 
@@ -141,7 +141,7 @@ def linear_shapes(model: torch.nn.Module) -> dict[str, set[tuple[int, int]]]:
 
 
 def check_shapes(spec: BaseModelSpec, model: torch.nn.Module) -> None:
-    fix = f"fix conf/base_model/{spec.name}.yaml or point base_model.path at the model it describes"
+    fix = f"fix t2l/conf/base_model/{spec.name}.yaml or point base_model.path at the model it describes"
     layers = model.config.num_hidden_layers
     if layers != spec.num_layers:
         raise T2LError(f"base_model '{spec.name}' says num_layers={spec.num_layers} but the loaded model has {layers}; {fix}")

@@ -221,16 +221,19 @@ class T2L:
             raise T2LError("nothing to generate: give at least one description or example set")
         return {k: torch.cat([p[k] for p in parts]) for k in parts[0]}
 
-    def save_adapters(self, descriptions: Sequence[str], out_dirs: Sequence[str | Path],
-                      precision: str = "fp32", mode: str = "rslora") -> list[Path]:
-        """One peft adapter directory per description (mode: t2l.lora.peft_io.save_adapter's - rsLoRA
-        scaling in adapter_config.json, or folded into B as a plain LoRA)."""
-        if len(descriptions) != len(out_dirs):
-            raise T2LError(f"{len(descriptions)} descriptions but {len(out_dirs)} output directories")
-        written = []
-        weights_all = unbatch(self.generate(descriptions, precision=precision))
-        for description, weights, out in zip(descriptions, weights_all, out_dirs):
-            save_adapter(weights, self.spec, self.base["model_id"], out, mode=mode,
-                         extra_json={DESCRIPTION_CARD: {"description": description}})
-            written.append(Path(out))
-        return written
+    def save_adapters(self, descriptions: Sequence[str], out_dirs: Sequence[str | Path], precision: str = "fp32",
+                      mode: str = "rslora", examples: Sequence[Sequence[str]] | None = None) -> list[Path]:
+        """One peft adapter directory per task, given as in `generate` (mode: t2l.lora.peft_io.save_adapter's -
+        rsLoRA scaling in adapter_config.json, or folded into B as a plain LoRA). Each directory's description
+        card records what the adapter came from: the description, and how many example inputs."""
+        tasks = len(examples) if examples is not None else len(descriptions)
+        if tasks != len(out_dirs):
+            raise T2LError(f"{tasks} {'example sets' if examples is not None else 'descriptions'} but "
+                           f"{len(out_dirs)} output directories")
+        weights_all = unbatch(self.generate(descriptions or None, precision=precision, examples=examples))
+        for i, (weights, out) in enumerate(zip(weights_all, out_dirs)):
+            card = {"description": descriptions[i] if descriptions else None}
+            if examples is not None:
+                card["examples"] = len(examples[i])
+            save_adapter(weights, self.spec, self.base["model_id"], out, mode=mode, extra_json={DESCRIPTION_CARD: card})
+        return [Path(out) for out in out_dirs]

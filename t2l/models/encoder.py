@@ -4,7 +4,7 @@ From a notebook (the offline MiniLM of `t2l assets`, or any sentence-transformer
 
     enc = TaskEncoder("bundle://minilm", dim=384)
     emb = enc.encode(["Answer yes/no questions about sports.", "Solve grade-school math."])  # [2, 384]
-    enc = TaskEncoder.from_config(yaml.safe_load(open("conf/encoder/minilm.yaml")))
+    enc = TaskEncoder.from_config(yaml.safe_load(open("t2l/conf/encoder/minilm.yaml")))
 
 Descriptions are checked (empty ones are an error, ones longer than max_seq_length tokens are
 truncated with a warning that says how much was dropped) and embeddings are cached in memory by the
@@ -97,14 +97,14 @@ class TaskEncoder:
 
     @classmethod
     def from_config(cls, cfg: Mapping[str, Any]) -> "TaskEncoder":
-        """Build from a conf/encoder/*.yaml dict (name, model_id, path, dim, max_seq_length, ...)."""
+        """Build from a t2l/conf/encoder/*.yaml dict (name, model_id, path, dim, max_seq_length, ...)."""
         cfg = dict(cfg)
         unknown = set(cfg) - set(CONFIG_KEYS)
         if unknown:
             raise T2LError(f"encoder config has unknown keys {sorted(unknown)}; allowed: {list(CONFIG_KEYS)}")
         for key in ("path", "dim"):
             if cfg.get(key) is None:
-                raise T2LError(f"encoder config needs '{key}'; see conf/encoder/minilm.yaml")
+                raise T2LError(f"encoder config needs '{key}'; see t2l/conf/encoder/minilm.yaml")
         cfg.pop("model_id", None)  # metadata for checkpoints; the weights come from `path`
         return cls(**cfg)
 
@@ -137,7 +137,7 @@ class TaskEncoder:
                 raise T2LError(f"task description {i} is a {type(text).__name__}, not a string")
             if not text.strip():
                 raise T2LError(f"empty task description; description {i} of {len(texts)} is blank; "
-                               "give every task a non-empty description (see data/ description files)")
+                               "give every task a non-empty description (see the banks in t2l/data/descriptions/)")
         keys = [text_key(t) + ("" if precision == "fp32" else f"|{precision}") for t in texts]
         found: dict[str, torch.Tensor] = {}
         todo: dict[str, str] = {}  # key -> text, deduplicated so repeats in one call encode once

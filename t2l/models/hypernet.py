@@ -40,7 +40,7 @@ HEAD_INITS = ("zero", "small")
 
 @dataclass
 class HyperNetConfig:
-    """The architecture options (conf/hypernet/{L,M,S}.yaml set only `size`).
+    """The architecture options (t2l/conf/hypernet/{L,M,S}.yaml set only `size`).
 
     The widths land the paper's parameter counts (L ~55.4M, M ~34.4M, S ~5.0M with Mistral-7B shapes).
     init_head_weights: "zero" makes the first adapters exact no-ops (SFT); "small" draws head weights
@@ -221,7 +221,7 @@ class HyperNet(nn.Module):
 
     @classmethod
     def from_config_options(cls, spec: LoRASpec, encoder_dim: int, options: HyperNetConfig) -> "HyperNet":
-        """The hypernetwork `options` describe (a HyperNetConfig, e.g. conf/hypernet/M.yaml) for `spec`."""
+        """The hypernetwork `options` describe (a HyperNetConfig, e.g. t2l/conf/hypernet/M.yaml) for `spec`."""
         return cls(spec, encoder_dim, **asdict(options))
 
     def config(self) -> dict[str, Any]:

@@ -1,9 +1,9 @@
-"""The released default: a trained T2L bundle and its multi-task LoRA baseline, committed in `release/`,
+"""The released default: a trained T2L bundle and its multi-task LoRA baseline, committed in `t2l/release/`,
 with a model card whose front matter lists every file's sha256.
 
-    release/<name>/README.md        the model card (command, data, steps, time, machine, results, limits)
-    release/<name>/hypernet/        the T2L bundle (T2L.from_pretrained)
-    release/<name>/multitask/       a peft LoRA trained on the same pool, the demo's baseline row
+    t2l/release/<name>/README.md        the model card (command, data, steps, time, machine, results, limits)
+    t2l/release/<name>/hypernet/        the T2L bundle (T2L.from_pretrained)
+    t2l/release/<name>/multitask/       a peft LoRA trained on the same pool, the demo's baseline row
 
 `t2l generate` and `t2l eval` use it when no checkpoint is given. Loading checks the files against the
 card's hashes, so a damaged or hand-edited release is refused rather than silently used.
@@ -11,24 +11,19 @@ card's hashes, so a damaged or hand-edited release is refused rather than silent
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
+import yaml
+from huggingface_hub import metadata_load
+
 from t2l.errors import T2LError
+from t2l.io import sha256_file
+from t2l.package_data import RELEASE_DIR
 
-RELEASE_ROOT = Path(__file__).resolve().parents[2] / "release"
-DEFAULT_RELEASE = RELEASE_ROOT / "t2l-smollm2-135m-minilm"
+DEFAULT_RELEASE = RELEASE_DIR / "t2l-smollm2-135m-minilm"
 CARD_FILE = "README.md"
-FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def release_files(directory: Path) -> list[str]:
@@ -37,30 +32,34 @@ def release_files(directory: Path) -> list[str]:
     return sorted(str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file() and p != card)
 
 
+def card_metadata(card: Path) -> dict | None:
+    """The card's YAML front matter, read as the Hugging Face Hub reads a model card; None without one."""
+    try:
+        return metadata_load(card)
+    except UnicodeDecodeError:
+        raise T2LError(f"model card {card} is not UTF-8 text (damaged); restore it with "
+                       f"`git checkout -- {card.parent}` or regenerate it") from None
+    except (yaml.YAMLError, ValueError) as err:   # ValueError: the block is YAML but not a mapping
+        raise T2LError(f"model card {card} has front matter that is not a YAML mapping ({err}); "
+                       "regenerate the card") from None
+
+
 def card_hashes(directory: Path) -> dict[str, str]:
-    """{relative path: sha256} from the card's front matter (lines `  path: hex` under `files:`)."""
+    """{relative path: sha256} from the `files:` mapping of the card's front matter."""
     card = Path(directory) / CARD_FILE
     if not card.is_file():
         raise T2LError(f"release {directory} has no {CARD_FILE} (model card with file hashes); restore it with "
                        f"`git checkout -- {directory}` or retrain: make demo TRAIN=1")
-    found = FRONT_MATTER.match(_card_text(card))
-    files = re.search(r"^files:\n((?:  \S+: [0-9a-f]{64}\n?)+)", found.group(1) + "\n", re.MULTILINE) if found else None
-    if not files:
+    files = (card_metadata(card) or {}).get("files")
+    if not isinstance(files, dict) or not files:
         raise T2LError(f"{card} has no `files:` list of sha256 hashes in its front matter; regenerate the card")
-    hashes = dict(line.strip().split(": ", 1) for line in files.group(1).strip().splitlines())
     root = Path(directory).resolve()
-    for rel in hashes:   # a card may only vouch for files inside its release
-        if Path(rel).is_absolute() or not (root / rel).resolve().is_relative_to(root):
+    for rel in files:   # a card may only vouch for files inside its release
+        if Path(str(rel)).is_absolute() or not (root / str(rel)).resolve().is_relative_to(root):
             raise T2LError(f"{card} lists {rel!r}, a path outside the release; regenerate the card")
-    return hashes
-
-
-def _card_text(card: Path) -> str:
-    try:
-        return card.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise T2LError(f"model card {card} is not UTF-8 text (damaged); restore it with "
-                       f"`git checkout -- {card.parent}` or regenerate it") from None
+    if not all(isinstance(want, str) and SHA256.fullmatch(want) for want in files.values()):
+        raise T2LError(f"{card} has no `files:` list of sha256 hashes in its front matter; regenerate the card")
+    return {str(rel): want for rel, want in files.items()}
 
 
 def verify_release(directory: Path | str) -> None:
@@ -83,12 +82,11 @@ def verify_release(directory: Path | str) -> None:
 
 def front_matter(directory: Path, fields: dict[str, str]) -> str:
     """The card's front matter for `directory` as it is now: `fields` plus every file's sha256."""
-    lines = ["---", *[f"{k}: {v}" for k, v in fields.items()], "files:"]
-    lines += [f"  {rel}: {sha256_file(directory / rel)}" for rel in release_files(directory)]
-    return "\n".join(lines + ["---", ""])
+    data = {**fields, "files": {rel: sha256_file(directory / rel) for rel in release_files(directory)}}
+    return f"---\n{yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1 << 16)}---\n"
 
 
 def release_of(bundle_dir: Path | str) -> Path | None:
     """The release directory a bundle belongs to (its parent holds a card), or None."""
     parent = Path(bundle_dir).expanduser().resolve().parent
-    return parent if (parent / CARD_FILE).is_file() and FRONT_MATTER.match(_card_text(parent / CARD_FILE)) else None
+    return parent if (parent / CARD_FILE).is_file() and card_metadata(parent / CARD_FILE) is not None else None

@@ -4,6 +4,7 @@
 - `source`    the Source protocol and SOURCES, the registry tuple: one line per source
 - `bigbench`, `bbh`, `sni`, `local`, `generated`, `pool`   the sources, one module each (reader + Source class)
 - `registry`  TaskSources + TaskCatalog: find tasks by name, named task lists, exclusions, description banks
+- `descriptions`  the description banks (training and evaluation) and the checks that keep them apart
 - `heldout`   the held-out list's rules: families, example overlap, the training pool, `refuse_heldout`
 - `prompts`   the exact text a model sees (chat template or plain Q/A) and training features
 - `batching`  length-grouped and task-balanced batch samplers, padding collators

@@ -7,12 +7,14 @@ from typing import Iterator, Sequence
 
 import torch
 
+from t2l.tasks.schema import IGNORE_INDEX
+
 
 def pad_batch(features: Sequence[dict[str, list[int]]], pad_id: int) -> dict[str, torch.Tensor]:
-    """Right-pad input_ids/labels to the longest row; labels of padding are -100."""
+    """Right-pad input_ids/labels to the longest row; labels of padding are IGNORE_INDEX."""
     width = max(len(f["input_ids"]) for f in features)
     ids = torch.full((len(features), width), pad_id, dtype=torch.long)
-    labels = torch.full((len(features), width), -100, dtype=torch.long)
+    labels = torch.full((len(features), width), IGNORE_INDEX, dtype=torch.long)
     mask = torch.zeros((len(features), width), dtype=torch.long)
     for row, f in enumerate(features):
         n = len(f["input_ids"])

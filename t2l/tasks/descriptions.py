@@ -1,12 +1,12 @@
 """Description banks: many plain-language descriptions per task, one bank for training, one for evaluation.
 
-    data/descriptions/train/*.jsonl   training-pool tasks (>= 16 each); read by training and evaluation
-    data/descriptions/eval/*.jsonl    held-out tasks (>= 5 each); read by evaluation only
+    t2l/data/descriptions/train/*.jsonl   training-pool tasks (>= 16 each); read by training and evaluation
+    t2l/data/descriptions/eval/*.jsonl    held-out tasks (>= 5 each); read by evaluation only
 
 A line is `{"task": NAME, "descriptions": [...], "how": "hand|template|generation"}`, or
 `{"family": FAMILY, ...}` for a set shared by every `FAMILY:subtask` (subtasks that differ only in
 size). `replace: true` drops the source's own descriptions instead of extending them.
-data/descriptions/README.md says how each file was made.
+t2l/data/descriptions/README.md says how each file was made.
 
 Training must never see an evaluation description: `refuse_eval_bank` stops a training job that is
 pointed at the evaluation bank, and `check_training_bank` refuses a training bank that describes a
@@ -21,11 +21,11 @@ from pathlib import Path
 
 from t2l.errors import T2LError
 from t2l.io import parse_json_line
+from t2l.package_data import DATA_DIR
 from t2l.tasks.schema import family
 
-REPO_DATA = Path(__file__).resolve().parents[2] / "data"
-TRAIN_BANK = REPO_DATA / "descriptions" / "train"
-EVAL_BANK = REPO_DATA / "descriptions" / "eval"
+TRAIN_BANK = DATA_DIR / "descriptions" / "train"
+EVAL_BANK = DATA_DIR / "descriptions" / "eval"
 HOW = ("hand", "template", "generation")
 
 

@@ -99,7 +99,7 @@ class TaskCatalog:
                 raise T2LError(f"unknown task '{name}'; {hint}")
 
     def split_names(self, split: str, _seen: tuple[str, ...] = ()) -> list[str]:
-        """Names in a named task list (data/splits/NAME.txt) or in a list file given by path.
+        """Names in a named task list (t2l/data/splits/NAME.txt) or in a list file given by path.
 
         A line `@OTHER` includes another list; `@OTHER?` only those of its tasks that some configured source
         holds (the pool takes the BIG-bench training tasks that are prepared: none, the 12 non-BBH tasks of a
@@ -135,7 +135,7 @@ class TaskCatalog:
         elif split:
             names = self.split_names(split)
         else:
-            raise T2LError("no tasks chosen; pass tasks=[a,b] or split=NAME (see data/splits/)")
+            raise T2LError("no tasks chosen; pass tasks=[a,b] or split=NAME (see t2l/data/splits/)")
         excluded = set(exclude)
         if exclude_file:
             excluded |= set(read_name_list(Path(exclude_file).expanduser()))

@@ -17,6 +17,9 @@ Metric = Literal["mc", "gen"]
 SPLITS = ("train", "validation", "test")
 DEFAULT_FRACTIONS = {"train": 0.6, "validation": 0.1, "test": 0.3}
 MIN_EXAMPLES = 3  # one per split
+# The label of a token no loss is taken on (prompt, padding): torch cross_entropy's default ignore_index,
+# which the Hugging Face models' own loss uses too.
+IGNORE_INDEX = -100
 
 
 def family(name: str) -> str:

@@ -5,7 +5,7 @@ name with the file or directory it is read from, which is what `TaskCatalog.fing
 loads one task into the one schema (`RawTask`, t2l.tasks.schema). Listing must be cheap (no task file
 parsed, except small user files); loading does the work.
 
-    class MySource:                       # in t2l/tasks/mine.py
+    class MySource:                       # in a module of its own: t2l/tasks/<yours>.py
         kind = "mine"                     # how errors and `t2l tasks` name the source
         prefix = ""                       # every name it gives starts with this ("bbh:" for BIG-Bench Hard)
         unavailable = ""                  # why an expected source could not be read (a line naming the fix)
@@ -15,7 +15,7 @@ parsed, except small user files); loading does the work.
         def entries(self) -> list[Entry]: ...
         def load(self, name: str) -> RawTask: ...
 
-and `"t2l.tasks.mine:MySource"` in SOURCES below. Two sources giving the same task name are refused
+and `"t2l.tasks.<yours>:MySource"` in SOURCES below. Two sources giving the same task name are refused
 (one line naming both and the fix), so every name means one task.
 """
 
@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from t2l.tasks.descriptions import REPO_DATA, TRAIN_BANK
+from t2l.package_data import DATA_DIR
+from t2l.tasks.descriptions import TRAIN_BANK
 from t2l.tasks.schema import DEFAULT_FRACTIONS, RawTask
 
 # The registry: one line per source, in indexing order ("module:Class", imported when a catalog opens).
@@ -43,7 +44,7 @@ SOURCES: tuple[str, ...] = (
 
 @dataclass
 class TaskSources:
-    """Where tasks come from and how they split (conf/data/*.yaml). `t2l tasks` lists what they hold.
+    """Where tasks come from and how they split (t2l/conf/data/*.yaml). `t2l tasks` lists what they hold.
 
     Each source is read by its Source class (t2l.tasks.source.SOURCES). A source that records its own split
     shares (BIG-Bench Hard: RawTask.meta["fractions"]) splits by those instead of `fractions`.
@@ -56,14 +57,14 @@ class TaskSources:
     """
 
     bigbench_dir: str | None = None
-    bbh_dir: str | None = None   # BIG-Bench Hard's <task>.json files (conf/data: bundle://bbh), tasks bbh:<task>
+    bbh_dir: str | None = None   # BIG-Bench Hard's <task>.json files (t2l/conf/data: bundle://bbh), tasks bbh:<task>
     sni: list[str] = field(default_factory=list)          # task JSON files, dirs of them, or per-task dataset dirs
     local_files: list[str] = field(default_factory=list)  # user .json / .jsonl
     generated: bool = True    # the tasks t2l generates itself (t2l.tasks.generated: BBH's programmatic three)
     pool: bool = True         # the generated pool and held-out described suite (t2l.tasks.pool)
     descriptions_dir: str | None = str(TRAIN_BANK)
     eval_descriptions_dir: str | None = None   # evaluation jobs set it (t2l.tasks.descriptions.EVAL_BANK)
-    splits_dir: str = str(REPO_DATA / "splits")
+    splits_dir: str = str(DATA_DIR / "splits")
     seed: int = 0
     fractions: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_FRACTIONS))
     max_input_chars: int = 4000

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class LoRATrainBudget:
-    """How one library / multi-task / oracle LoRA trains (conf/library/default.yaml: `library.budget`).
+    """How one library / multi-task / oracle LoRA trains (t2l/conf/library/default.yaml: `library.budget`).
 
     Sized for SmolLM2 on a 2-core CPU: about 2-3 min per task (docs/library.md). lr 1e-3 measured
     (9/12 library tasks improve on validation).

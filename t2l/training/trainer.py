@@ -42,9 +42,9 @@ def check_trainer_arguments(trainer_kwargs: dict) -> None:
     for key in trainer_kwargs:
         if key in OWN_ARGUMENTS:
             raise T2LError(f"trainer.{key} is set from the run's budget (library.budget / objective); "
-                           f"remove it from conf/trainer/ or the command line")
+                           f"remove it from t2l/conf/trainer/ or the command line")
         if key not in known:
-            raise T2LError(f"trainer.{key} is not a pytorch_lightning.Trainer argument; fix conf/trainer/*.yaml "
+            raise T2LError(f"trainer.{key} is not a pytorch_lightning.Trainer argument; fix t2l/conf/trainer/*.yaml "
                            "or the override (see the Trainer API for the accepted arguments)")
 
 

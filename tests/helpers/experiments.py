@@ -26,7 +26,7 @@ TINY = [
 
 
 def compose_train(*overrides: str):
-    """conf/train.yaml + overrides, through t2l.app.config.compose (the schemas registered)."""
+    """t2l/conf/train.yaml + overrides, through t2l.app.config.compose (the schemas registered)."""
     return compose("train", list(overrides))
 
 

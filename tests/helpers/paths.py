@@ -6,7 +6,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
-CONF = REPO / "conf"
+# The package data (t2l.package_data), named by path so a test checks where the package looks
+CONF = REPO / "t2l" / "conf"
+DATA = REPO / "t2l" / "data"
+RELEASE = REPO / "t2l" / "release" / "t2l-smollm2-135m-minilm"
 BIGBENCH = FIXTURES / "bigbench"
 
 # Public benchmark data shared beside the checkout (../shared/data; see its README): BIG-Bench Hard's 27 files

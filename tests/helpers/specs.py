@@ -1,20 +1,20 @@
-"""Specs and configs read from conf/ (the base-model spec, the MiniLM encoder config), and random LoRA weights."""
+"""Specs and configs read from t2l/conf/ (the base-model spec, the MiniLM encoder config), and random LoRA weights."""
 
 from __future__ import annotations
 
 import yaml
 
-from tests.helpers.paths import REPO
+from tests.helpers.paths import CONF
 
 
 def base_spec(name: str):
     from t2l.models.base import BaseModelSpec
 
-    return BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf" / "base_model" / f"{name}.yaml").read_text()))
+    return BaseModelSpec.from_dict(yaml.safe_load((CONF / "base_model" / f"{name}.yaml").read_text()))
 
 
 def minilm_config() -> dict:
-    return yaml.safe_load((REPO / "conf" / "encoder" / "minilm.yaml").read_text())
+    return yaml.safe_load((CONF / "encoder" / "minilm.yaml").read_text())
 
 
 def random_weights(spec, tasks: int, seed: int = 0, scale: float = 0.05) -> dict:

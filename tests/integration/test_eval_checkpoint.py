@@ -18,12 +18,11 @@ import re
 import pytest
 
 from t2l.eval.controls import GENERIC_DESCRIPTION
-from tests.helpers.paths import REPO
+from tests.helpers.paths import RELEASE
 from tests.helpers.scoring_oracle import plain_choice_logprob
 
 pytestmark = pytest.mark.real_assets
 
-RELEASE = REPO / "release" / "t2l-smollm2-135m-minilm"
 TASKS = ["boolean_expressions", "web_of_lies"]   # generated: no BIG-bench copy needed
 CONTROLS = {"random", "wrong", "generic", "wrong_examples"}
 METHODS = {"t2l", "t2l_examples", "multitask_lora", "base"}

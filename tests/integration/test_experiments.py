@@ -1,4 +1,4 @@
-"""Every conf/experiment/*.yaml composes, and every one the offline bundle can run trains two steps.
+"""Every t2l/conf/experiment/*.yaml composes, and every one the offline bundle can run trains two steps.
 
 The experiment list is read from disk, so a new experiment file is covered without touching this file:
 it must compose, and it must run two steps on tiny_random with the tiny overrides (tests/helpers/experiments.py)
@@ -83,7 +83,7 @@ def test_mistral_experiment_is_the_paper_setting():
     # Mistral is native to transformers: no remote code is trusted for the base model.
     assert cfg.base_model.trust_remote_code is False
     assert cfg.precision == "bf16"
-    # The reference's recipe (conf/objective/sft_paper.yaml).
+    # The reference's recipe (t2l/conf/objective/sft_paper.yaml).
     assert cfg.objective.lr == pytest.approx(2.5e-5) and cfg.objective.label_smoothing == pytest.approx(0.1)
     assert (cfg.objective.tasks_per_batch, cfg.objective.samples_per_task) == (8, 1) and cfg.hypernet.size == "M"
     assert cfg.objective.warmup_fraction == pytest.approx(0.2) and cfg.objective.neftune_alpha == 5

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from t2l.assets import MARKER
-from t2l.lora.library import sha256_file
+from t2l.io import sha256_file
 from t2l.lora.peft_io import ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE
 from t2l.models.bundle import BUNDLE_CONFIG_FILE
 from t2l.training.trainer import checkpoint_step

@@ -1,6 +1,6 @@
 """Kill `train.py experiment=library` mid-task with SIGKILL, then run it again: it resumes and finishes.
 
-The promise under test (t2l/library.py): every manifest entry points at a complete adapter, whatever
+The promise under test (t2l/lora/library.py): every manifest entry points at a complete adapter, whatever
 moment the process dies at, and a re-run picks the killed task up from its last Lightning checkpoint.
 """
 
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from t2l.lora.library import NAMESPACES, sha256_file
+from t2l.io import sha256_file
+from t2l.lora.library import NAMESPACES
 from t2l.lora.peft_io import ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE
 from tests.helpers.kills import leftovers
 from tests.helpers.paths import BIGBENCH, REPO

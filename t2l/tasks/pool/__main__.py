@@ -1,6 +1,6 @@
 """Write the pool's task lists and print its tables for the docs.
 
-    python -m t2l.tasks.pool                 # data/splits/pool.txt and heldout_described.txt from the code
+    python -m t2l.tasks.pool                 # t2l/data/splits/pool.txt and heldout_described.txt from the code
     python -m t2l.tasks.pool --table         # families / tasks / examples / descriptions / sources (markdown)
     python -m t2l.tasks.pool --samples 20    # seeded (input, answer, description) triples
     python -m t2l.tasks.pool --contamination # the largest behavioural overlap of each held-out task
@@ -20,7 +20,7 @@ HEADERS = {
     "pool": "# pool: the generated training pool (t2l.tasks.pool; written by `python -m t2l.tasks.pool`).\n"
             "# Sibling tasks over shared inputs (words, numbers, pairs, sentences, word lists, dates, countries, ...).\n",
     "heldout_described": "# heldout_described: held-out tasks whose mapping is in no pool task (t2l.tasks.pool; written by\n"
-                         "# `python -m t2l.tasks.pool`). Evaluation descriptions: data/descriptions/eval/described_*.jsonl.\n",
+                         "# `python -m t2l.tasks.pool`). Evaluation descriptions: t2l/data/descriptions/eval/described_*.jsonl.\n",
 }
 
 
@@ -36,10 +36,10 @@ def split_text(split: str) -> str:
 
 def write_splits() -> None:
     from t2l.io import atomic_write_text
-    from t2l.tasks.descriptions import REPO_DATA
+    from t2l.package_data import DATA_DIR
 
     for split in SPLITS:
-        path = REPO_DATA / "splits" / f"{split}.txt"
+        path = DATA_DIR / "splits" / f"{split}.txt"
         atomic_write_text(path, split_text(split))
         print(f"wrote {path}")
 

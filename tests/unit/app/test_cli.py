@@ -54,7 +54,7 @@ def test_eval_unknown_base_model(capsys):
     assert main(["eval", "base_model=nope"]) == 2
     _, err = capsys.readouterr()
     line = _error_line(err)
-    assert line.startswith("error: unknown base_model 'nope'; choose one of conf/base_model/*.yaml")
+    assert line.startswith("error: unknown base_model 'nope'; choose one of t2l/conf/base_model/*.yaml")
     assert "smollm2_135m" in line and "tiny_random" in line
 
 
@@ -80,7 +80,7 @@ def test_eval_shape_mismatch_writes_nothing(tmp_path, capsys):
     assert code == 2
     _, err = capsys.readouterr()
     line = _error_line(err)
-    assert "q_proj is 65x64" in line and "64x64" in line and "conf/base_model/tiny_random.yaml" in line
+    assert "q_proj is 65x64" in line and "64x64" in line and "t2l/conf/base_model/tiny_random.yaml" in line
     assert not out.exists()
 
 

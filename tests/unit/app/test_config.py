@@ -1,4 +1,4 @@
-"""Config enters one way: structured schemas hold every default once, conf/ files only override, and a
+"""Config enters one way: structured schemas hold every default once, t2l/conf/ files only override, and a
 misspelled key, a key in the wrong group, an unknown group choice or job is one line naming the fix,
 before any model loads."""
 
@@ -25,17 +25,17 @@ from tests.helpers.paths import CONF, REPO
 
 
 @pytest.mark.parametrize("overrides, message", [
-    (["objective.lrr=1e-3"], r"unknown key 'objective.lrr' \(in conf/objective/sft.yaml, schema SFTObjective\); "
+    (["objective.lrr=1e-3"], r"unknown key 'objective.lrr' \(in t2l/conf/objective/sft.yaml, schema SFTObjective\); "
                              r"did you mean objective.lr\?"),
-    (["experiment=t2l_recon", "objective.lrr=1"], r"in conf/objective/recon.yaml, schema ReconObjective"),
+    (["experiment=t2l_recon", "objective.lrr=1"], r"in t2l/conf/objective/recon.yaml, schema ReconObjective"),
     (["objective.rank=16"], r"'rank' is a key of lora.rank; set that instead"),
-    (["lora.rnk=4"], r"unknown key 'lora.rnk' \(in conf/lora/default.yaml.*did you mean lora.rank\?"),
+    (["lora.rnk=4"], r"unknown key 'lora.rnk' \(in t2l/conf/lora/default.yaml.*did you mean lora.rank\?"),
     (["library.budget.lrr=1"], r"schema LoRATrainBudget\); did you mean library.budget.lr\?"),
-    (["seeed=1"], r"unknown key 'seeed' \(in conf/train.yaml, schema TrainConfig\); did you mean seed\?"),
+    (["seeed=1"], r"unknown key 'seeed' \(in t2l/conf/train.yaml, schema TrainConfig\); did you mean seed\?"),
     (["benchmark.limit=3"], r"the 'benchmark' keys exist only with experiment=benchmark"),
     (["experiment=benchmark", "benchmark.limitt=3"], r"schema BenchmarkConfig\); did you mean benchmark.limit\?"),
-    (["hypernet=XL"], r"unknown hypernet 'XL'; choose one of conf/hypernet/\*.yaml: L, M, S"),
-    (["experiment=nope"], r"unknown experiment 'nope'; choose one of conf/experiment/\*.yaml"),
+    (["hypernet=XL"], r"unknown hypernet 'XL'; choose one of t2l/conf/hypernet/\*.yaml: L, M, S"),
+    (["experiment=nope"], r"unknown experiment 'nope'; choose one of t2l/conf/experiment/\*.yaml"),
 ])
 def test_bad_keys_and_groups_are_one_line_naming_the_fix(overrides, message):
     with pytest.raises(T2LError, match=message) as err:
@@ -61,7 +61,7 @@ def test_defaults_live_in_the_dataclasses():
 
 
 def test_group_files_only_override():
-    """No conf/ group file repeats a default: every key it sets differs from its schema's default."""
+    """No t2l/conf/ group file repeats a default: every key it sets differs from its schema's default."""
     checks = {"objective/sft.yaml": SFTObjective(), "objective/recon.yaml": ReconObjective(),
               "lora/default.yaml": LoRAConfig(), "hypernet/L.yaml": HyperNetConfig(), "hypernet/S.yaml": HyperNetConfig()}
     import yaml
@@ -70,7 +70,7 @@ def test_group_files_only_override():
         data = yaml.safe_load((CONF / path).read_text())
         data.pop("defaults")
         for key, value in data.items():
-            assert value != getattr(defaults, key), f"conf/{path} repeats the default {key}={value!r}"
+            assert value != getattr(defaults, key), f"t2l/conf/{path} repeats the default {key}={value!r}"
 
 
 def test_one_device_key_reaches_the_trainer():
@@ -100,7 +100,7 @@ def run_train(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["experiment=t2l_sft", "objective.lrr=1e-3"], "error: unknown key 'objective.lrr' (in conf/objective/sft.yaml"),
+    (["experiment=t2l_sft", "objective.lrr=1e-3"], "error: unknown key 'objective.lrr' (in t2l/conf/objective/sft.yaml"),
     (["experiment=library", "library.budget.rank=4"], "'rank' is a key of lora.rank"),
     ([], "error: no job to run (job=None); choose an experiment: benchmark, library"),
 ])

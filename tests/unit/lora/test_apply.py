@@ -1,4 +1,4 @@
-"""Per-sample LoRA (t2l.apply) against a naive oracle: every sample alone with its adapter merged."""
+"""Per-sample LoRA (t2l.lora.apply) against a naive oracle: every sample alone with its adapter merged."""
 
 from __future__ import annotations
 

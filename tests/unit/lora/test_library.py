@@ -20,7 +20,8 @@ import yaml
 
 from t2l.app.cli import main
 from t2l.errors import T2LError
-from t2l.lora.library import Library, sha256_file
+from t2l.io import sha256_file
+from t2l.lora.library import Library
 from t2l.lora.peft_io import (
     ADAPTER_CONFIG_FILE,
     ADAPTER_WEIGHTS_FILE,
@@ -29,7 +30,7 @@ from t2l.lora.peft_io import (
 )
 from t2l.lora.spec import LoRASpec
 from t2l.models.base import BaseModelSpec
-from tests.helpers.paths import BIGBENCH, REPO
+from tests.helpers.paths import BIGBENCH, CONF, REPO
 
 pytestmark = pytest.mark.real_assets  # tiny_random uses SmolLM2's tokenizer from the offline bundle
 
@@ -45,7 +46,7 @@ TASKS = ("toy_choice", "toy_generate")
 
 
 def base_spec(name: str) -> BaseModelSpec:
-    return BaseModelSpec.from_dict(yaml.safe_load((REPO / "conf" / "base_model" / f"{name}.yaml").read_text()))
+    return BaseModelSpec.from_dict(yaml.safe_load((CONF / "base_model" / f"{name}.yaml").read_text()))
 
 
 def run_train(work: Path, *overrides: str, bigbench: Path | None = BIGBENCH, timeout: float = 180):

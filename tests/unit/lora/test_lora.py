@@ -78,7 +78,7 @@ def test_spec_shapes_from_base_configs():
 
 
 def test_spec_from_default_yaml_matches_defaults():
-    """conf/lora/default.yaml composes to LoRAConfig's defaults, which are LoRASpec's: the method's LoRA."""
+    """t2l/conf/lora/default.yaml composes to LoRAConfig's defaults, which are LoRASpec's: the method's LoRA."""
     from omegaconf import OmegaConf
 
     from t2l.app.config import compose
@@ -93,7 +93,7 @@ def test_spec_from_default_yaml_matches_defaults():
 
 
 def test_unknown_module_names_the_fix():
-    with pytest.raises(T2LError, match=r"no shape for 'qkv_proj'.*conf/base_model/tiny_random.yaml"):
+    with pytest.raises(T2LError, match=r"no shape for 'qkv_proj'.*t2l/conf/base_model/tiny_random.yaml"):
         LoRASpec.for_base(base_spec("tiny_random"), target_modules=["q_proj", "qkv_proj"])
     with pytest.raises(T2LError, match="rank"):
         LoRASpec(rank=0)

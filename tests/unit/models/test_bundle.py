@@ -24,7 +24,7 @@ from t2l.lora.peft_io import load_adapter_weights
 from t2l.lora.spec import LoRASpec, unbatch
 from t2l.models.bundle import BUNDLE_CONFIG_FILE, BUNDLE_WEIGHTS_FILE, T2L, base_summary
 from t2l.models.hypernet import HyperNet
-from tests.helpers.paths import REPO
+from tests.helpers.paths import CONF
 from tests.helpers.specs import base_spec
 
 pytestmark = pytest.mark.real_assets  # MiniLM encoder and SmolLM2's tokenizer from the offline bundle
@@ -36,7 +36,7 @@ PAPER_PARAMS = {"L": 55.4e6, "M": 34.4e6, "S": 5.0e6}
 
 
 def encoder_config() -> dict:
-    return yaml.safe_load((REPO / "conf" / "encoder" / "minilm.yaml").read_text())
+    return yaml.safe_load((CONF / "encoder" / "minilm.yaml").read_text())
 
 
 def make_t2l(size: str = "M", seed: int = 0) -> T2L:

@@ -23,7 +23,7 @@ REFERENCE_PARAMS = {"L": 55.4e6, "M": 34.4e6, "S": 5.0e6}
 
 
 def lora_config() -> dict:
-    """The LoRA options conf/lora/default.yaml composes to (LoRAConfig's defaults)."""
+    """The LoRA options t2l/conf/lora/default.yaml composes to (LoRAConfig's defaults)."""
     import dataclasses
 
     from t2l.lora.spec import LoRAConfig

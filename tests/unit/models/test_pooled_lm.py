@@ -8,13 +8,13 @@ import yaml
 
 from t2l.errors import T2LError
 from t2l.models.encoder import TaskEncoder
-from tests.helpers.paths import REPO
+from tests.helpers.paths import CONF
 
 pytestmark = pytest.mark.real_assets
 
 
 def config() -> dict:
-    return yaml.safe_load((REPO / "conf" / "encoder" / "base_model.yaml").read_text())
+    return yaml.safe_load((CONF / "encoder" / "base_model.yaml").read_text())
 
 
 def test_pooled_states_of_the_real_base_model():

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -108,3 +109,21 @@ def test_the_card_says_when_a_bundle_was_exported_partway(steps, noted):
     training = {"steps": steps, "settings": {"max_steps": 900, "tasks_per_batch": 8, "samples_per_task": 1}}
     card = card_text(training, None, "Body.")
     assert ("exported at step 200 of a run set to max_steps 900" in card) is noted
+
+
+def test_the_front_matter_is_yaml_that_round_trips_awkward_values(tmp_path):
+    """Written by a YAML dumper and read by the Hub's card parser: values a hand-written `k: v` line would
+    break (a colon, a leading `[`, a number-like string) come back as written, and so do the hashes."""
+    from t2l.models.release import card_metadata, front_matter
+
+    (tmp_path / "hypernet").mkdir()
+    (tmp_path / "hypernet" / "w.bin").write_bytes(b"weights")
+    fields = {"release": "1.0", "base_model": "org/model: v2 [test] # not a comment"}
+    (tmp_path / "README.md").write_text(front_matter(tmp_path, fields) + "# Body\n", encoding="utf-8")
+    meta = card_metadata(tmp_path / "README.md")
+    assert {k: meta[k] for k in fields} == fields
+    assert card_hashes(tmp_path) == {"hypernet/w.bin": hashlib.sha256(b"weights").hexdigest()}
+    verify_release(tmp_path)
+    (tmp_path / "README.md").write_text("---\n- a list, not a mapping\n---\n# Body\n", encoding="utf-8")
+    with pytest.raises(T2LError, match="not a YAML mapping"):
+        card_hashes(tmp_path)

@@ -19,7 +19,7 @@ from t2l.tasks.prompts import in_setting
 from t2l.tasks.registry import TaskCatalog, TaskSources, read_name_list
 from t2l.tasks.schema import family, split_examples
 from t2l.tasks.source import SOURCES, Entry, Source, source_classes
-from tests.helpers.paths import BIGBENCH, FIXTURES, REPO, SHARED_BIGBENCH, bbh_source
+from tests.helpers.paths import BIGBENCH, DATA, FIXTURES, SHARED_BIGBENCH, bbh_source
 
 COUNTS = {"causal_judgement": 187, "penguins_in_a_table": 146, "snarks": 178}   # every other task: 250
 TOTAL = 6511
@@ -238,5 +238,5 @@ def test_the_shared_big_bench_folder_loads(shared_bigbench, tmp_path, monkeypatc
     assert catalog.names() == sorted(index)
     metrics = Counter(catalog.load_raw(name).metric for name in catalog.names())
     assert sum(metrics.values()) == 22
-    held = set(read_name_list(REPO / "data" / "splits" / "heldout_bigbench.txt"))
+    held = set(read_name_list(DATA / "splits" / "heldout_bigbench.txt"))
     assert len(held & set(index)) == 10   # the BBH-source tasks the shared README names

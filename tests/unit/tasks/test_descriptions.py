@@ -18,9 +18,9 @@ from t2l.tasks.descriptions import (
     refuse_eval_bank,
 )
 from t2l.tasks.registry import read_name_list
-from tests.helpers.paths import REPO
+from tests.helpers.paths import DATA
 
-SPLITS = REPO / "data" / "splits"
+SPLITS = DATA / "splits"
 POOL = read_name_list(SPLITS / "bigbench_train.txt")
 # Every held-out list (t2l.tasks.heldout.heldout_names): BBH's files, the BIG-bench tasks BBH comes from, the
 # generated three and the pool's held-out described tasks.
@@ -111,7 +111,7 @@ def test_no_exact_duplicates_within_a_set(train_bank, eval_bank):
 def test_no_near_duplicates_by_the_real_encoder(train_bank, eval_bank):
     """Cosine <= 0.95 between any two descriptions of one set, with MiniLM (the training encoder), on a
     seeded sample of 40 sets plus every evaluation set (all 380 training sets take ~3 minutes on 2 cores;
-    data/descriptions/README.md says how the whole bank was cleaned with the same rule)."""
+    t2l/data/descriptions/README.md says how the whole bank was cleaned with the same rule)."""
     from t2l.models.encoder import TaskEncoder
     from tests.helpers.specs import minilm_config
 

@@ -13,7 +13,7 @@ from t2l.tasks.registry import (
     TaskSources,
     read_name_list,
 )
-from tests.helpers.paths import BIGBENCH, FIXTURES, REPO
+from tests.helpers.paths import BIGBENCH, DATA, FIXTURES
 
 TOY_GEN = FIXTURES / "local" / "toy_gen.jsonl"
 FIXTURE_NAMES = ["toy_broken", "toy_choice", "toy_empty", "toy_family", "toy_family:sub_a", "toy_family:sub_b",
@@ -112,9 +112,9 @@ def test_unknown_split_lists_known_splits(dirs):
     assert str(err.value) == "unknown task split 'gamma'; choose one of ['alpha', 'beta'] or give a file path"
 
 
-def test_default_splits_dir_is_the_repo_data():
+def test_default_splits_dir_is_the_package_data():
     sources = TaskSources()
-    assert Path(sources.splits_dir) == REPO / "data" / "splits"
+    assert Path(sources.splits_dir) == DATA / "splits"
     assert read_name_list(Path(sources.splits_dir) / "heldout_bbh.txt")[0] == "bbh:boolean_expressions"
     assert read_name_list(Path(sources.splits_dir) / "heldout_bigbench.txt")[0] == "date_understanding"
 

@@ -1,11 +1,11 @@
-"""The example split (hash of seed, task, input) and the committed task lists in data/splits/."""
+"""The example split (hash of seed, task, input) and the committed task lists in t2l/data/splits/."""
 
 import random
 
 import pytest
 
 from t2l.errors import T2LError
-from t2l.tasks.descriptions import REPO_DATA
+from t2l.package_data import DATA_DIR
 from t2l.tasks.registry import read_name_list
 from t2l.tasks.schema import MIN_EXAMPLES, Example, RawTask, split_examples, split_task
 
@@ -99,8 +99,8 @@ def test_large_test_fraction_never_leaks_test_into_train():
 
 # ------------------------------------------------------------------ committed task lists
 
-HELDOUT = REPO_DATA / "splits" / "heldout_bigbench.txt"   # the BIG-bench tasks BBH comes from
-TRAIN = REPO_DATA / "splits" / "bigbench_train.txt"
+HELDOUT = DATA_DIR / "splits" / "heldout_bigbench.txt"   # the BIG-bench tasks BBH comes from
+TRAIN = DATA_DIR / "splits" / "bigbench_train.txt"
 
 
 def _family(name: str) -> str:

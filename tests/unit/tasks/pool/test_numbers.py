@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from t2l.errors import T2LError
-from t2l.tasks.descriptions import REPO_DATA
+from t2l.package_data import DATA_DIR
 from t2l.tasks.pool import build
 from t2l.tasks.pool.core import EXAMPLES_PER_TASK, MIN_EXAMPLES, MIN_HELDOUT_EXAMPLES
 from t2l.tasks.pool.families import (numbers_arithmetic, numbers_digits, numbers_notation, numbers_properties,
@@ -20,7 +20,7 @@ FAMILIES = (numbers_arithmetic.FAMILIES + numbers_digits.FAMILIES + numbers_word
 
 NAMES = sorted(n for n, (fam, _, _) in build.task_index().items() if fam in FAMILIES)
 HELDOUT = sorted(n for n in NAMES if build.task_index()[n][2])
-EVAL_FILE = REPO_DATA / "descriptions" / "eval" / "described_numbers.jsonl"
+EVAL_FILE = DATA_DIR / "descriptions" / "eval" / "described_numbers.jsonl"
 
 # (task, input, answer) written by hand, from knowledge rather than from the code
 KNOWN = [

@@ -7,11 +7,11 @@ import dataclasses
 import pytest
 
 from t2l.errors import T2LError
+from t2l.package_data import DATA_DIR
 from t2l.tasks.pool import build
 from t2l.tasks.pool.__main__ import SPLITS, split_text
 from t2l.tasks.pool.contamination import MAX_SHARE, contamination_report
 from t2l.tasks.pool.core import MIN_DESCRIPTIONS, MIN_EXAMPLES, MIN_HELDOUT_EXAMPLES, Family, build_examples
-from t2l.tasks.descriptions import REPO_DATA
 
 MIN_POOL_TASKS, MIN_FAMILIES, MIN_HELDOUT_TASKS = 300, 40, 24
 
@@ -44,7 +44,7 @@ def test_inputs_are_shared_between_sibling_tasks(tasks):
 
 def test_split_lists_match_the_code():
     for split in SPLITS:
-        path = REPO_DATA / "splits" / f"{split}.txt"
+        path = DATA_DIR / "splits" / f"{split}.txt"
         assert path.read_text(encoding="utf-8") == split_text(split), f"re-run `python -m t2l.tasks.pool` ({path})"
 
 

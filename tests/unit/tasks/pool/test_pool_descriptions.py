@@ -48,7 +48,7 @@ def test_sibling_variants_are_described_differently(tasks):
 @pytest.mark.real_assets
 def test_no_near_duplicates_by_the_real_encoder(tasks):
     """Within a pool task's set, no two descriptions closer than cosine 0.95 by MiniLM (the training encoder):
-    the rule the BIG-bench bank was cleaned with (data/descriptions/README.md). Checked here on every family's
+    the rule the BIG-bench bank was cleaned with (t2l/data/descriptions/README.md). Checked here on every family's
     first variant plus a seeded sample of 40 other tasks (all 364 take ~6 minutes on 2 cores; the whole pool
     was checked with the same rule when its descriptions were written, docs/tasks.md)."""
     from t2l.models.encoder import TaskEncoder

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from t2l.tasks.pool.build import task_index
 from t2l.tasks.pool.core import MIN_EXAMPLES, MIN_HELDOUT_EXAMPLES, normalise_answer
 from t2l.tasks.pool.families import _facts_common, facts_countries, facts_country_names, facts_elements, translation
 from tests.helpers import pool_checks
+from tests.helpers.paths import DATA
 
 FAMILIES = {f.name: f for f in (facts_country_names.FAMILIES + facts_countries.FAMILIES + facts_elements.FAMILIES
                                 + translation.FAMILIES)}
-EVAL_FILE = Path(__file__).resolve().parents[4] / "data" / "descriptions" / "eval" / "described_world.jsonl"
+EVAL_FILE = DATA / "descriptions" / "eval" / "described_world.jsonl"
 
 # (family, params, input, answer), checked by hand
 KNOWN = [
