@@ -11,7 +11,7 @@ import dataclasses
 import hashlib
 from typing import Sequence
 
-from t2l.tasks.schema import SPLITS, Example, Task
+from t2l.tasks.schema import IGNORE_INDEX, SPLITS, Example, Task
 
 # How a prompt states the task: `task` keeps the source's own instruction (BIG-bench's task_prefix,
 # e.g. "If you follow these instructions, do you return to the starting point?"); `bare` drops it, so
@@ -62,7 +62,7 @@ def sft_features(tokenizer, example: Example, chat: bool, max_length: int) -> di
     answer = encode(tokenizer, continuation(example.target, chat)) + [tokenizer.eos_token_id]
     answer = answer[:max_length]
     prompt = prompt[max(0, len(prompt) + len(answer) - max_length):]
-    return {"input_ids": prompt + answer, "labels": [-100] * len(prompt) + answer}
+    return {"input_ids": prompt + answer, "labels": [IGNORE_INDEX] * len(prompt) + answer}
 
 
 def choice_features(tokenizer, example: Example, chat: bool, max_length: int) -> list[dict[str, list[int]]]:
@@ -79,7 +79,7 @@ def choice_features(tokenizer, example: Example, chat: bool, max_length: int) ->
         if not answer:
             raise ValueError(f"a choice encodes to no tokens: {example.choices}")
         head = prompt[max(0, len(prompt) + len(answer) - max_length):]
-        rows.append({"input_ids": head + answer, "labels": [-100] * len(head) + answer})
+        rows.append({"input_ids": head + answer, "labels": [IGNORE_INDEX] * len(head) + answer})
     return rows
 
 

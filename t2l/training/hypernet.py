@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class T2LTrainSettings:
-    """What SFTObjective and ReconObjective share (conf/objective/*.yaml override their defaults)."""
+    """What SFTObjective and ReconObjective share (t2l/conf/objective/*.yaml override their defaults)."""
 
     objective: str = "sft"          # sft | recon
     max_steps: int = 100
@@ -96,7 +96,7 @@ class T2LTrainSettings:
 
 @dataclass
 class SFTObjective(T2LTrainSettings):
-    """T2L-SFT sized for SmolLM2 on a 2-core CPU; the paper's GPU settings: conf/experiment/t2l_sft_mistral.yaml.
+    """T2L-SFT sized for SmolLM2 on a 2-core CPU; the paper's GPU settings: t2l/conf/experiment/t2l_sft_mistral.yaml.
 
     lr 3e-5: Adam on zero-initialised heads already diverges at 2e-4 on SmolLM2 (measured).
     """
@@ -109,7 +109,7 @@ class ReconObjective(T2LTrainSettings):
     """T2L reconstruction: L1 between generated and library delta-W (= scaling * B @ A) per layer/module.
 
     Trunk at 1e-3, heads at 3e-5: with one rate of 1e-3 the heads collapse to zero adapters
-    (docs/t2l.md). Pair it with hypernet.init_head_weights=small (conf/experiment/t2l_recon.yaml).
+    (docs/t2l.md). Pair it with hypernet.init_head_weights=small (t2l/conf/experiment/t2l_recon.yaml).
     """
 
     objective: str = "recon"

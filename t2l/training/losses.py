@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-IGNORE = -100
+from t2l.tasks.schema import IGNORE_INDEX as IGNORE
 
 
 def body_and_head(model) -> tuple[torch.nn.Module, torch.nn.Module]:

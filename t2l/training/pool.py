@@ -27,11 +27,11 @@ import torch
 
 from t2l.io import atomic_write_json
 from t2l.tasks.prompts import choice_features, sft_features, training_view
+from t2l.tasks.schema import IGNORE_INDEX as IGNORE
 from t2l.tasks.schema import Task
 
 log = logging.getLogger(__name__)
 POOL_FORMAT = 2
-IGNORE = -100
 
 
 @dataclass(frozen=True)
