@@ -178,11 +178,18 @@ def train_hypernet_job(ctx: RunContext, names: list[str], settings: T2LTrainSett
             if needs_base and settings.val_tasks else []
         val = [ctx.catalog.load(n) for n in chosen]
     bundle = train_t2l(hypernet, encoder, ctx.base, ctx.encoder_config, pool, settings, out_dir, model, tokenizer,
-                       val, targets, ctx.logger(run), ctx.trainer_kwargs, resume)
+                       val, targets, ctx.logger(run), ctx.trainer_kwargs, resume, data_versions(names))
     if bundle is None:   # a rank other than 0 of a multi-process run: rank 0 exported
         return {}
     print(f"hypernet bundle: {out_dir / 'hypernet'} ({bundle.training['steps']} steps, {len(pool.names)} tasks)")
     return {"bundle": str(out_dir / "hypernet"), "steps": bundle.training["steps"]}
+
+
+def data_versions(names: list[str]) -> dict:
+    """The versions of generated data among `names` (the pool's content hash), recorded in the bundle."""
+    from t2l.tasks.pool.build import pool_hash, pool_names
+
+    return {"pool": pool_hash()} if set(names) & set(pool_names()) else {}
 
 
 def development_tasks(ctx: RunContext, settings: T2LTrainSettings, training: list[str]) -> list:

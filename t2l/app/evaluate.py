@@ -127,6 +127,11 @@ def evaluate_job(cfg: DictConfig) -> dict:
 
         bundle = T2L.from_pretrained(resolve_checkpoint(str(cfg.checkpoint)), base=base)
         spec = bundle.spec
+        if any(task.source == "pool" for task in tasks):
+            from t2l.tasks.pool.build import check_pool_version
+
+            check_pool_version((bundle.training or {}).get("data_versions", {}).get("pool"),
+                               f"bundle {cfg.checkpoint}")
     # adapters_name=oracle: LoRAs trained on the held-out tasks themselves, reported as the upper bound.
     saved_kind = "upper_bound" if str(cfg.adapters_name) in UPPER_BOUNDS else "method"
     saved = (adapter_dir_row(str(cfg.adapters_name), [adapters.get(n) for n in names], base, spec, kind=saved_kind)

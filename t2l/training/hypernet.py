@@ -210,10 +210,12 @@ def example_embeddings(encoder, encoder_config: dict, pool: TrainingPool,
 def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool: TrainingPool,
               settings: T2LTrainSettings, out_dir: Path, model=None, tokenizer=None, val_tasks: list[Task] = (),
               targets: dict[str, torch.Tensor] | None = None, logger=None, trainer_kwargs: dict | None = None,
-              resume: bool = False) -> T2L | None:
+              resume: bool = False, data_versions: dict | None = None) -> T2L | None:
     """Fit and export `out_dir/hypernet` (the bundle). Lightning checkpoints live in `out_dir/ckpt`.
 
     `pool` is t2l.training.pool.training_pool(...) of the training tasks (built with the tokenizer for SFT).
+    `data_versions` (e.g. {"pool": hash of the generated pool}) go into the bundle's training summary, so
+    evaluation can refuse a bundle trained on other data than the installed one.
     With several processes (trainer_kwargs strategy=ddp, devices=N) every rank calls this; rank 0 exports
     and returns the bundle, the others return None.
     """
@@ -258,6 +260,7 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool
 
     def export(step: int, directory: Path) -> T2L:
         summary = {"objective": settings.objective, "steps": step, "tasks": list(pool.names),
+                   "data_versions": dict(data_versions or {}),
                    "pool": {"seconds": pool.seconds, "cache": pool.cache},
                    "val_tasks": [t.name for t in val_tasks], "settings": asdict(settings), "history": history.history,
                    "skipped_steps": module.guard.skipped,

@@ -152,3 +152,17 @@ def pool_hash(seed: int = POOL_SEED) -> str:
     tasks = pool_tasks(seed)
     payload = json.dumps([_to_json(tasks[n]) for n in sorted(tasks)], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def check_pool_version(trained: str | None, what: str, seed: int = POOL_SEED) -> None:
+    """Refuse to score pool tasks with a bundle trained on another version of the pool: its held-out
+    tasks, contamination check and training examples were other ones. `trained` is the bundle's
+    recorded pool hash (None: trained without pool tasks, nothing to compare)."""
+    if trained is None:
+        return
+    installed = pool_hash(seed)
+    if trained != installed:
+        raise T2LError(f"{what} was trained on pool version {trained}, but the installed pool is {installed} "
+                       "(t2l/tasks/pool code, its seed or a resource version differs; the bundle's model card lists "
+                       "the versions it used): retrain it on this pool with `python train.py experiment=t2l_release`, "
+                       "or install the resource versions it was trained with")
