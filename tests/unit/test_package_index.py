@@ -1,7 +1,7 @@
 """The indexes a reader finds their way by stay true to the tree:
 
 - every package's `__init__.py` docstring names each of its modules and subpackages in backticks (`name`);
-- the README's Layout tree names every folder that holds code or package data, and every module in its folder.
+- the Layout tree of docs/layout.md names every folder that holds code or package data, and every module in its folder.
 
 The Layout tree is read by indentation: a line whose first word ends in "/" opens that folder (inside the
 nearest folder opened at a smaller indentation); every word on a line belongs to the folder the line sits in
@@ -21,6 +21,7 @@ from tests.helpers.paths import REPO
 CODE = [p for root in ("t2l", "hydra_plugins") for p in sorted((REPO / root).rglob("*.py")) if "__pycache__" not in p.parts]
 PACKAGES = sorted({p.parent for p in CODE if p.name == "__init__.py"})
 PACKAGE_DATA = ("t2l/conf/", "t2l/data/", "t2l/release/")
+LAYOUT = REPO / "docs" / "layout.md"   # the "## Layout" section, moved out of README.md as one block
 
 
 def members(package: Path) -> list[str]:
@@ -55,19 +56,19 @@ def test_each_package_docstring_names_every_module(package):
     assert not missing, f"{package.relative_to(REPO)}/__init__.py does not name {missing}; add a line for each"
 
 
-def test_the_readme_layout_names_every_module_in_its_folder():
-    tree = layout_tree((REPO / "README.md").read_text())
+def test_the_layout_names_every_module_in_its_folder():
+    tree = layout_tree(LAYOUT.read_text())
     wanted = {str(p.relative_to(REPO)) + "/": members(p) for p in PACKAGES}
     missing = [f"{folder} (the folder)" for folder in [*wanted, *PACKAGE_DATA] if folder not in tree]
     missing += [f"{folder}{name}" for folder, names in wanted.items() for name in names   # a subpackage: its folder
                 if folder in tree and name not in tree[folder] and f"{folder}{name}/" not in tree]
-    assert "train" in tree[""] and not missing, f"README.md's Layout does not name {missing}"
+    assert "train" in tree[""] and not missing, f"docs/layout.md's Layout does not name {missing}"
 
 
-def test_the_readme_layout_names_only_folders_that_exist():
-    tree = layout_tree((REPO / "README.md").read_text())
+def test_the_layout_names_only_folders_that_exist():
+    tree = layout_tree(LAYOUT.read_text())
     gone = sorted(folder for folder in tree if folder and not (REPO / folder).is_dir())
-    assert not gone, f"README.md's Layout names folders the repository does not hold: {gone}"
+    assert not gone, f"docs/layout.md's Layout names folders the repository does not hold: {gone}"
 
 
 def test_the_layout_reader_sees_a_module_missing_from_its_folder():
