@@ -2,7 +2,7 @@
 (generated ones, as `make demo` scores where BIG-bench cannot be had),
 T2L from the description and from example inputs, the random / wrong / generic and wrong-examples
 controls, the multi-task LoRA shipped beside the bundle, the base model; then the output contract of
-results.json and predictions.jsonl (README, "Output contract"), field by field.
+results.json and predictions.jsonl (docs/guide.md, "Output contract"), field by field.
 
 Each control row must be T2L fed another text, and the adapter scored must be the one generated from the
 text results.json records: one example per control row is re-scored independently (the bundle regenerates

@@ -1,4 +1,4 @@
-"""`t2l generate` never loads base-model weights (README: "never loads base-model weights").
+"""`t2l generate` never loads base-model weights (docs/guide.md: "never loads base-model weights").
 
 The proof is an environment where the base weights cannot be reached: a fresh T2L_HOME that holds the
 MiniLM encoder and nothing else (no SmolLM2 directory, so `bundle://smollm2-135m-instruct` fails), an

@@ -77,7 +77,7 @@ def test_batches_group_similar_lengths_far_below_random_padding_waste():
         sampler.set_epoch(epoch)
         grouped.append(padding_waste(lengths, list(sampler)))
     shuffled = [padding_waste(lengths, random_batches(len(lengths), 4, seed)) for seed in range(3)]
-    # Measured on this set: grouped 0.048-0.050, random 0.53-0.54 (the README's library figure on real
+    # Measured on this set: grouped 0.048-0.050, random 0.53-0.54 (docs/guide.md's library figure on real
     # prompts: ~1% vs ~40%).
     assert max(grouped) < 0.08 and min(shuffled) > 0.4 and max(grouped) < min(shuffled) / 5, (grouped, shuffled)
     # Similar lengths within a batch: the spread (longest - shortest), batch by batch, against random

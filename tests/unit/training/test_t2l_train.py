@@ -69,7 +69,7 @@ def test_sft_exports_a_loadable_bundle(sft_run):
 # ------------------------------------------------------------------ SFT: reproducibility and resume
 
 def assert_same_weights(a: Path, b: Path) -> None:
-    """Bit for bit, as the README says: every randomness is indexed by the step and restored on resume."""
+    """Bit for bit, as docs/guide.md says: every randomness is indexed by the step and restored on resume."""
     diff = differing(hypernet_state(a), hypernet_state(b), atol=0)
     if diff:
         worst = sorted(diff.items(), key=lambda kv: -kv[1])[:3]
