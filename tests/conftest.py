@@ -9,6 +9,9 @@ import pytest
 from tests.helpers.paths import SHARED_BBH, SHARED_BIGBENCH
 from tests.helpers.specs import base_spec
 
+# pytester: tests/unit/test_markers.py runs this file's collection hook on a sample test file
+pytest_plugins = ["pytester"]
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -55,17 +58,35 @@ def smollm2():
     return model, tokenizer, spec
 
 
+# The fixtures above load the offline bundle: a test that uses one (directly or through another fixture)
+# is a real_assets test whether or not it says so; the hook below marks it.
+REAL_ASSET_FIXTURES = frozenset({"smollm2", "tiny_model"})
+# What `real_assets` needs (`t2l assets` prepares both; BIG-bench has its own marker, real_bigbench).
+REAL_ASSETS = ("smollm2-135m-instruct", "minilm")
+
+
+@pytest.hookimpl(tryfirst=True)   # before pytest's own hook deselects by `-m`, so `-m "not real_assets"` sees the marks
 def pytest_collection_modifyitems(config, items):
-    """Skipped, with the reason: `device` tests (the GPU path) where torch sees no CUDA GPU, and
-    `real_bigbench` tests where `t2l assets` could not prepare the real BIG-bench task JSON (the package
-    index no longer serves bigbench 1.0.0; T2L_BIGBENCH_SOURCE names a copy) or, for a test that names
-    the tasks it needs (`@pytest.mark.real_bigbench("navigate")`), where the prepared copy lacks one of them
+    """Marked: `real_assets` on every test that uses a REAL_ASSET_FIXTURES fixture. Skipped, with the reason:
+    `real_assets` tests where `t2l assets` has not prepared SmolLM2 and MiniLM under T2L_HOME; `device` tests
+    (the GPU path) where torch sees no CUDA GPU; and `real_bigbench` tests where `t2l assets` could not
+    prepare the real BIG-bench task JSON (the package index no longer serves bigbench 1.0.0;
+    T2L_BIGBENCH_SOURCE names a copy) or, for a test that names the tasks it needs
+    (`@pytest.mark.real_bigbench("navigate")`), where the prepared copy lacks one of them
     (../shared/data/bigbench holds 22 tasks)."""
     import torch
 
-    from t2l.assets import BIGBENCH_COPIES, asset_dir, is_present
+    from t2l.assets import BIGBENCH_COPIES, asset_dir, is_present, t2l_home
 
+    for item in items:
+        if REAL_ASSET_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("real_assets"):
+            item.add_marker(pytest.mark.real_assets)
     skips = {}
+    missing = [name for name in REAL_ASSETS if not is_present(name)]
+    if missing:
+        skips["real_assets"] = pytest.mark.skip(
+            reason=f"needs the offline bundle ({', '.join(missing)} not prepared under {t2l_home()}): run `t2l assets` "
+                   f"(`make test` does), or deselect these tests with -m 'not real_assets'")
     if not torch.cuda.is_available():
         skips["device"] = pytest.mark.skip(reason="needs a CUDA GPU (the GPU path: pytest -m device tests/device)")
     bigbench = is_present("bigbench")

@@ -18,6 +18,7 @@ import re
 import pytest
 
 from t2l.eval.controls import GENERIC_DESCRIPTION
+from tests.helpers.intervals import check_paired_interval, differences
 from tests.helpers.paths import RELEASE
 from tests.helpers.scoring_oracle import plain_choice_logprob
 
@@ -75,16 +76,17 @@ def test_rows_kinds_and_the_documented_fields(demo_run):
             assert entry["adapter"] == (str(RELEASE / "multitask") if name == "multitask_lora" else None), (name, entry)
         assert row["average"] == pytest.approx(sum(e["accuracy"] for e in row["tasks"].values()) / len(TASKS))
     # T2L minus every other row, paired over the 2 scored examples
+    lines = [json.loads(x) for x in (out / "predictions.jsonl").read_text().splitlines()]
     paired = results["paired"]["task"]
     assert set(paired) == set(methods) - {"t2l"}
     for other, d in paired.items():
         assert {"difference", "low", "high", "tasks", "examples"} <= set(d) and d["examples"] == 2 and d["tasks"] == 2
         gaps = [methods["t2l"]["tasks"][t]["accuracy"] - methods[other]["tasks"][t]["accuracy"] for t in TASKS]
         assert d["difference"] == pytest.approx(sum(gaps) / len(gaps), abs=1e-12), other
-        assert d["low"] <= d["difference"] <= d["high"]
+        # one example per task: every resample is the same, so the interval is the point (tests/helpers/intervals.py)
+        check_paired_interval(d, differences(lines, "t2l", other))
     assert "t2l minus each row" in stdout
 
-    lines = [json.loads(x) for x in (out / "predictions.jsonl").read_text().splitlines()]
     assert len(lines) == len(methods) * len(TASKS)
     for line in lines:
         assert MC_LINE_FIELDS <= set(line), line.keys()

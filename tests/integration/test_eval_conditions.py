@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tests.helpers.experiments import compose_train, tiny_overrides
+from tests.helpers.intervals import check_paired_interval, differences
 from tests.helpers.paths import BIGBENCH
 
 
@@ -30,13 +31,16 @@ def test_eval_in_both_settings_with_examples_and_paired_intervals(tmp_path, caps
     paired = results["paired"]["bare"]
     assert set(paired) == set(rows) - {"t2l"}
     scored = sum(t["n"] for t in rows["t2l"]["tasks"].values())
+    lines = [json.loads(line) for line in (tmp_path / "eval" / "predictions.jsonl").read_text().splitlines()]
     for other, d in paired.items():
-        # the point estimate is T2L's minus the row's per-task accuracy, averaged over tasks (low <= d <= high
-        # alone nearly holds by construction of a percentile bootstrap)
+        # the point estimate is T2L's minus the row's per-task accuracy, averaged over tasks
         gaps = [rows["t2l"]["tasks"][t]["accuracy"] - rows[other]["tasks"][t]["accuracy"] for t in rows["t2l"]["tasks"]]
         assert d["difference"] == pytest.approx(sum(gaps) / len(gaps), abs=1e-12), other
-        assert d["low"] <= d["difference"] <= d["high"] and d["examples"] == scored and d["tasks"] == 2
-    lines = [json.loads(line) for line in (tmp_path / "eval" / "predictions.jsonl").read_text().splitlines()]
+        assert d["examples"] == scored and d["tasks"] == 2
+        # the interval is the bootstrap of these rows' per-example outcomes, paired example by example
+        # (tests/helpers/intervals.py). Two steps of training leave every row agreeing with T2L on every
+        # example here, so the exact interval is [0, 0]: an unpaired resample would give it a width.
+        check_paired_interval(d, differences(lines, "t2l", other, prompts="bare"))
     bare_prompts = [p["prompt"] for p in lines if p["prompts"] == "bare" and p["task"] == "toy_prefixed"]
     task_prompts = [p["prompt"] for p in lines if p["prompts"] == "task" and p["task"] == "toy_prefixed"]
     assert all("plausible or implausible:" not in p.split("user")[-1][:80] for p in bare_prompts)

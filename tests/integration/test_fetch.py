@@ -44,6 +44,8 @@ def hub_mirror(root):
 
 
 def paper_cfg(tmp_path, name="paper_recon_mistral", *extra):
+    # lora.rank=8: the mirror's adapters are rank 8 (quick); the experiment's own rank 16 against rank-16 peft
+    # adapters, through fetch.source=hub, is tests/integration/test_hub_transport.py
     tiny = [o for o in TINY if not o.startswith(("base_model=", "tasks=", "data.bigbench_dir"))]
     return compose_train(f"experiment={name}", *tiny, "base_model=tiny_random", "encoder=minilm", "lora.rank=8",
                          "precision=fp32", f"fetch.source={tmp_path / 'mirror'}", f"fetch.cache={tmp_path / 'cache'}",

@@ -24,10 +24,19 @@ def test_offline_wandb_run_holds_config_metrics_and_adapter_statistics(tmp_path)
         for key, value in row.items():
             metrics.setdefault(key, []).append(value)
     assert len(metrics["train_loss"]) == 4
-    assert metrics["lr-AdamW/trunk"] and metrics["lr-AdamW/heads"]
-    assert len(metrics["val_acc"]) == 2
+    # Both learning rates, one per step, on the configured linear warmup: rate * (step + 1) / warmup_steps
+    objective = run["config"]["objective"]
+    warmup = objective["warmup_steps"]
+    for group, rate in (("trunk", objective["lr"]), ("heads", objective["head_lr"] or objective["lr"])):
+        assert rate > 0
+        assert metrics[f"lr-AdamW/{group}"] == pytest.approx([rate * min(1, (s + 1) / warmup) for s in range(4)]), group
+    assert len(metrics["val_acc"]) == 2 and all(0 <= a <= 1 for a in metrics["val_acc"])
     # Statistics at steps 0 and 2: per-module norms, the spread across the batch's tasks, per layer.
-    assert len(metrics["adapter/q_proj/norm"]) == 2 and metrics["adapter/v_proj/spread"]
     assert {k for k in metrics if k.startswith("adapter/q_proj/norm_layer")} == {
         "adapter/q_proj/norm_layer00", "adapter/q_proj/norm_layer01"}
-    assert metrics["adapter/q_proj/norm"][-1] > 0   # trained heads: the adapters are no longer zero
+    for module in ("q_proj", "v_proj"):
+        norms, spreads = metrics[f"adapter/{module}/norm"], metrics[f"adapter/{module}/spread"]
+        # step 0: zero-init heads give every task the same no-op adapter (B = 0): no norm, no spread;
+        # step 2: trained heads give nonzero adapters that differ between the batch's tasks
+        assert norms[0] == 0 and spreads[0] == 0, module
+        assert norms[1] > 0 and spreads[1] > 0, module

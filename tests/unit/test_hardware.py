@@ -27,10 +27,17 @@ def test_explicit_precision_wins_and_unknown_is_refused():
     assert hardware.lightning_precision("bf16") == "bf16-mixed" and hardware.lightning_precision("fp32") == "32-true"
 
 
-def test_machine_line_names_the_cpu_and_its_flags():
+def test_machine_line_names_the_cpu_and_its_flags(monkeypatch):
     line = hardware.machine_line()
     assert hardware.cpu_model() in line and "flags:" in line and "threads" in line
-    assert set(hardware.simd_flags()) <= set(hardware.SIMD_FLAGS)
+    # simd_flags keeps exactly the CPU's flags that change float kernels, in SIMD_FLAGS order, and the line
+    # prints them (flags chosen here, so the check does not depend on the machine it runs on)
+    monkeypatch.setattr(hardware, "cpu_flags", lambda: {"sse4_2", "amx_bf16", "avx2", "ht"})
+    assert hardware.simd_flags() == ["avx2", "amx_bf16"]
+    assert "flags: avx2 amx_bf16, " in hardware.machine_line()
+    monkeypatch.setattr(hardware, "cpu_flags", lambda: {"sse4_2"})
+    assert hardware.simd_flags() == []
+    assert f"flags: none of {' '.join(hardware.SIMD_FLAGS)}, " in hardware.machine_line()
 
 
 def test_training_gets_the_chosen_precision(monkeypatch):

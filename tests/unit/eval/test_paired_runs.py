@@ -79,3 +79,19 @@ def test_two_prompt_settings_pair_by_gold_answers(tmp_path, capsys):
     other = with_gold(predictions("base", draws(2, 0.4), prompts="described"), golds)
     with pytest.raises(ValueError, match=r"did not score the same examples for \['snarks'\]"):
         paired_runs(bare, "oracle", other, "base", prompts="bare", b_prompts="described")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_interval_is_the_paired_bootstrap_of_the_outcomes(seed):
+    """Rows that disagree on some examples: the interval has a width, contains the difference and its ends
+    sit at the exact bootstrap distribution's 2.5% / 97.5% quantiles (tests/helpers/intervals.py, which
+    test_eval_conditions / test_eval_checkpoint apply to real runs whose rows agree everywhere)."""
+    from tests.helpers.intervals import check_paired_interval, differences
+
+    rng = random.Random(seed)
+    a = {task: [int(rng.random() < 0.6) for _ in range(4)] for task in ("navigate", "snarks", "web_of_lies")}
+    b = {task: [int(rng.random() < 0.4) for _ in range(4)] for task in a}
+    lines = predictions("t2l", a) + predictions("base", b)
+    recorded = paired_against(lines, "t2l", ["base"], "task")["base"]
+    assert recorded["high"] > recorded["low"]
+    check_paired_interval(recorded, differences(lines, "t2l", "base"))

@@ -310,12 +310,11 @@ def test_import_then_ls(imported, capsys):
 def test_import_accepts_overrides_after_task_option(tmp_path, capsys):
     spec = LoRASpec.for_base(base_spec("tiny_random"))
     source, root = save_adapter(random_weights(spec), spec, TINY_ID, tmp_path / "a"), tmp_path / "lib"
-    try:  # the order the brief and `t2l library --help` suggest: DIR --task T overrides...
-        code = main(["library", "import", str(source), "--task", "toy_x", "base_model=tiny_random",
-                     f"library.dir={root}"])
-    except SystemExit as exit_:
-        code = exit_.code
-    assert code == 0
+    # the order the brief and `t2l library --help` suggest: DIR --task T overrides... main returns its exit
+    # code; an argument parser that rejected this order would raise SystemExit(2) here and fail the test
+    assert main(["library", "import", str(source), "--task", "toy_x", "base_model=tiny_random",
+                 f"library.dir={root}"]) == 0
+    assert f"imported toy_x -> {root / 'tasks' / 'toy_x'}" in capsys.readouterr().out
     assert "toy_x" in manifest(root)["entries"]["tasks"]
 
 
@@ -385,12 +384,11 @@ def test_verify_catches_changed_weights(imported):
 
 def test_the_fix_verify_names_exists(imported, capsys):
     root, _, _ = imported
-    try:
-        code = main(["library", "rm", "toy_x", "base_model=tiny_random", f"library.dir={root}"])
-    except SystemExit as exit_:
-        code = exit_.code
-    assert code == 0
+    capsys.readouterr()
+    assert main(["library", "rm", "toy_x", "base_model=tiny_random", f"library.dir={root}"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["removed tasks/toy_x"]
     assert "toy_x" not in manifest(root)["entries"]["tasks"]
+    assert not (root / "tasks" / "toy_x").exists()
 
 
 # ------------------------------------------------------------------ NaN guard

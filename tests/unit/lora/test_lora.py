@@ -152,6 +152,7 @@ def test_delta_w():
 
 # ---- the peft round trip --------------------------------------------------------------------
 
+@pytest.mark.real_assets  # `tiny` loads tiny_random, whose tokenizer is SmolLM2's from the bundle
 @pytest.mark.parametrize("use_rslora", [True, False])
 def test_saved_adapter_loads_in_peft_with_the_same_logits(tiny, tmp_path, use_rslora):
     from peft import PeftModel
@@ -183,6 +184,7 @@ def test_saved_adapter_loads_in_peft_with_the_same_logits(tiny, tmp_path, use_rs
         assert torch.equal(loaded[key], weights[key])
 
 
+@pytest.mark.real_assets  # `tiny` loads tiny_random, whose tokenizer is SmolLM2's from the bundle
 def test_reads_what_peft_itself_saves(tiny, tmp_path):
     from peft import get_peft_model, get_peft_model_state_dict
 

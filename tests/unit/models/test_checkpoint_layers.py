@@ -4,6 +4,7 @@ plain ones."""
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from t2l.lora.apply import apply_lora
@@ -29,6 +30,7 @@ def step(checkpointed: bool):
     return len(layers), len(calls), float(loss), {k: v.grad for k, v in weights.items()}
 
 
+@pytest.mark.real_assets  # tiny_random's tokenizer is SmolLM2's from the bundle
 def test_layers_are_recomputed_and_gradients_unchanged():
     n_plain, calls_plain, loss_plain, grads_plain = step(False)
     n_ckpt, calls_ckpt, loss_ckpt, grads_ckpt = step(True)

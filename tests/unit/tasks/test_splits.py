@@ -23,9 +23,30 @@ def _inputs(parts: dict) -> dict[str, list[str]]:
     return {name: [ex.input for ex in examples] for name, examples in parts.items()}
 
 
+# The split of _examples(40) printed by a fresh interpreter; PYTHONHASHSEED varies between them.
+SPLIT_IN_A_FRESH_PROCESS = (
+    "import json; from t2l.tasks.schema import Example, split_examples; "
+    "parts = split_examples('t', [Example(input=f'question {i}', targets=(f'answer {i}',)) for i in range(40)], seed=0); "
+    "print(json.dumps({name: [ex.input for ex in part] for name, part in parts.items()}))"
+)
+
+
 def test_split_is_deterministic():
-    examples = _examples(40)
-    assert _inputs(split_examples("t", examples, seed=0)) == _inputs(split_examples("t", list(examples), seed=0))
+    """Stable across runs: two fresh interpreters with different string-hash seeds (what a run on another day
+    or machine gets; Python's hash() of a str changes with it) split exactly as this process does."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.helpers.paths import REPO
+
+    here = _inputs(split_examples("t", _examples(40), seed=0))
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(REPO)}
+        out = subprocess.run([sys.executable, "-c", SPLIT_IN_A_FRESH_PROCESS], env=env, cwd=REPO,
+                             capture_output=True, text=True, check=True).stdout
+        assert json.loads(out) == here, f"PYTHONHASHSEED={hash_seed} splits differently"
 
 
 def test_split_does_not_depend_on_input_order():

@@ -66,6 +66,21 @@ def test_sft_exports_a_loadable_bundle(sft_run):
     assert ckpt["state_dict"] and all(k.startswith("hypernet.") for k in ckpt["state_dict"])
 
 
+def test_sft_lowers_the_training_loss(tmp_path):
+    """SFT learns: on one task (4 examples a step, so one batch's draw moves the loss little) at a rate a tiny
+    hypernet can use, the mean loss of the last 6 of 24 steps is below that of the first 6 by a margin.
+    Measured 2026-12-07: first-6 minus last-6 = 0.13 at seed 0 (first-4 minus last-4: 0.075 to 0.19 over
+    seeds 0-3); with the answers' gradient cut off from the hypernet (weights detached) it is -0.02."""
+    proc = run_train(tmp_path, "experiment=t2l_sft", "tasks=[toy_choice]", *SFT_BUDGET, "objective.tasks_per_batch=1",
+                     "objective.samples_per_task=4", "objective.max_steps=24", "objective.val_every=100",
+                     "objective.lr=1e-2", "objective.head_lr=1e-2", "seed=0")
+    assert proc.returncode == 0, proc.log[-4000:]
+    losses = [float(r["train_loss"]) for r in csv_metrics(tmp_path) if r.get("train_loss")]
+    assert len(losses) == 24 and all(torch.isfinite(torch.tensor(losses)))
+    first, last = sum(losses[:6]) / 6, sum(losses[-6:]) / 6
+    assert first - last > 0.08, f"SFT did not lower the loss: first 6 steps {first:.3f}, last 6 {last:.3f}"
+
+
 # ------------------------------------------------------------------ SFT: reproducibility and resume
 
 def assert_same_weights(a: Path, b: Path) -> None:
