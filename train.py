@@ -33,7 +33,7 @@ def main(cfg: DictConfig):
         sys.exit(2)
     except SIGTERMException:   # a SystemExit with status 0: a stopped run must not look finished
         print("stopped by SIGTERM; the last finished step is saved in the run's ckpt/last.ckpt "
-              "(t2l.training.trainer.CheckpointOnSigterm): rerun the same command with resume=true to continue",
+              "(t2l.training.checkpoints.CheckpointOnSigterm): rerun the same command with resume=true to continue",
               file=sys.stderr)
         sys.exit(128 + signal.SIGTERM)
 

@@ -109,13 +109,9 @@ def benchmark_job(cfg: DictConfig) -> dict:
     """Build what is missing, refuse contamination, score every row, write results and the report."""
     from t2l.app.builds import run_context
     from t2l.app.config import select_tasks, settings_of, task_catalog, to_object
-    from t2l.app.evaluate import print_rows, write_results
-    from t2l.baselines.retrieval import RetrievalIndex
-    from t2l.eval.report import write_report
-    from t2l.eval.rows import evaluate_rows, library_row, t2l_rows
+    from t2l.eval.rows import evaluate_rows
     from t2l.models.base import load_base
     from t2l.models.bundle import T2L
-    from t2l.models.encoder import TaskEncoder
     from t2l.training.lora_library import LoRATrainBudget
 
     start = time.perf_counter()
@@ -128,18 +124,39 @@ def benchmark_job(cfg: DictConfig) -> dict:
     tasks = [task_catalog(cfg, evaluation=True).load(n) for n in names]   # with their evaluation descriptions
     build_missing(ctx, config, names, settings_of(cfg.library.budget, LoRATrainBudget),
                   int(cfg.library.multitask.val_tasks))
-
-    # Contamination: nothing that produced an adapter may have seen a held-out task.
     library = ctx.library()
     bundles = {row: T2L.from_pretrained(Path(spec.run_dir) / "hypernet", base=ctx.base, lora=ctx.spec)
                for row, spec in config.t2l.items()}
+    refuse_contamination(library, bundles, names)
+    model, tokenizer = load_base(ctx.base, ctx.device)
+    rows = benchmark_rows(ctx, config, library, bundles, tasks, model, tokenizer)
+    settings = EvalSettings(chat=ctx.base.chat_template, limit=config.limit, split=config.eval_split,
+                            batch_size=config.batch_size, max_new_tokens=config.max_new_tokens, progress=False)
+    results, predictions = evaluate_rows(model, tokenizer, tasks, rows, ctx.spec, settings)
+    head = results["methods"][config.primary] if config.primary in results["methods"] else results["methods"]["base"]
+    results = {"tasks": head["tasks"], "average": head["average"], **results,
+               "config": OmegaConf.to_container(cfg, resolve=True), "seconds": round(time.perf_counter() - start, 1)}
+    out = write_benchmark(config, results, predictions)
+    log_benchmark(ctx.logger("benchmark"), results, Path(config.plots) if config.report and config.plots else None)
+    return {"results": str(out / "results.json"), "average": {k: v["average"] for k, v in results["methods"].items()}}
+
+
+def refuse_contamination(library, bundles: dict, names: list[str]) -> None:
+    """Nothing that produced an adapter may have seen a held-out task."""
     refuse_heldout(list(library.entries("tasks")), names, what="the LoRA library (retrieval, LoraHub, recon targets)")
     if library.has("multitask", "multitask"):
         refuse_heldout(list(library.entries("multitask")["multitask"].get("tasks", [])), names, what="the multi-task LoRA")
     for row, bundle in bundles.items():
         refuse_heldout(list(bundle.training.get("tasks", [])), names, what=f"T2L bundle '{row}'")
 
-    model, tokenizer = load_base(ctx.base, ctx.device)
+
+def benchmark_rows(ctx, config: BenchmarkConfig, library, bundles: dict, tasks: list, model, tokenizer) -> list:
+    """The benchmark's rows in report order: base, ICL, the baselines the config turns on, T2L (the primary
+    bundle with its controls and shots), the oracle upper bound."""
+    from t2l.baselines.retrieval import RetrievalIndex
+    from t2l.eval.rows import library_row, t2l_rows
+    from t2l.models.encoder import TaskEncoder
+
     shots = config.shots
     rows = [BenchmarkRow("base"), BenchmarkRow(f"icl_{shots}shot", shots=shots, budget={"shots": shots})]
     if config.rows.multitask:
@@ -156,12 +173,14 @@ def benchmark_job(cfg: DictConfig) -> dict:
                          ctx.seed)
     if config.rows.oracle:
         rows.append(library_row("oracle", library, "oracle", tasks, kind="upper_bound", detail={"bound": "oracle"}))
-    settings = EvalSettings(chat=ctx.base.chat_template, limit=config.limit, split=config.eval_split,
-                            batch_size=config.batch_size, max_new_tokens=config.max_new_tokens, progress=False)
-    results, predictions = evaluate_rows(model, tokenizer, tasks, rows, ctx.spec, settings)
-    head = results["methods"][config.primary] if config.primary in results["methods"] else results["methods"]["base"]
-    results = {"tasks": head["tasks"], "average": head["average"], **results,
-               "config": OmegaConf.to_container(cfg, resolve=True), "seconds": round(time.perf_counter() - start, 1)}
+    return rows
+
+
+def write_benchmark(config: BenchmarkConfig, results: dict, predictions: list[dict]) -> Path:
+    """results.json and predictions.jsonl in config.out, the rows printed, the report when asked for."""
+    from t2l.app.evaluate import print_rows, write_results
+    from t2l.eval.report import write_report
+
     out = Path(config.out)
     write_results(out, results, predictions)
     print_rows(results)
@@ -169,8 +188,7 @@ def benchmark_job(cfg: DictConfig) -> dict:
         write_report([out / "results.json"], out=config.report, plots=config.plots,
                      command=f"python train.py experiment=benchmark (results: {out / 'results.json'})")
         print(f"wrote {config.report}")
-    log_benchmark(ctx.logger("benchmark"), results, Path(config.plots) if config.report and config.plots else None)
-    return {"results": str(out / "results.json"), "average": {k: v["average"] for k, v in results["methods"].items()}}
+    return out
 
 
 def log_benchmark(logger, results: dict, plots: Path | None) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from functools import partial
 from pathlib import Path
 from typing import Mapping
 
@@ -88,98 +89,122 @@ def print_rows(results: dict) -> None:
 
 def evaluate_job(cfg: DictConfig) -> dict:
     """Score the configured rows on the selected tasks; print tables; write DIR/results.json when out= is set."""
-    from t2l.app.config import (
-        base_model_spec,
-        lora_spec,
-        resolve_device,
-        select_tasks,
-        task_catalog,
-    )
-    from t2l.eval.paired import format_paired, paired_against
-    from t2l.eval.report import results_table
-    from t2l.eval.rows import (
-        BenchmarkRow,
-        adapter_dir_row,
-        evaluate_prompt_settings,
-        example_inputs,
-        t2l_rows,
-    )
+    from t2l.app.config import base_model_spec, lora_spec, resolve_device
+    from t2l.eval.rows import adapter_dir_row, evaluate_prompt_settings
     from t2l.eval.scoring import EvalSettings
-    from t2l.hardware import machine_line
     from t2l.models.base import load_base
 
-    catalog = task_catalog(cfg, evaluation=True)
-    names = select_tasks(cfg, catalog, HELDOUT_SPLIT)
-    tasks = [catalog.load(name) for name in names]  # fail on bad tasks before the model loads
-    for task in tasks:
-        if not task.split(cfg.eval_split):
-            raise T2LError(f"task '{task.name}' has no {cfg.eval_split} examples; choose another eval_split or exclude it")
+    names, tasks = eval_tasks(cfg)   # fail on bad tasks before the model loads
     all_descriptions = eval_descriptions(cfg) == "all"
     adapters = adapter_mapping(OmegaConf.to_container(cfg.adapters) if isinstance(cfg.adapters, DictConfig)
                                else cfg.adapters, names, namespace=str(cfg.adapters_name))
     base = base_model_spec(cfg)
     spec = lora_spec(cfg, base)
-    shots = int(cfg.shots)
-    bundle = None
-    if cfg.checkpoint:
-        from t2l.app.generate import resolve_checkpoint
-        from t2l.models.bundle import T2L
-
-        bundle = T2L.from_pretrained(resolve_checkpoint(str(cfg.checkpoint)), base=base)
+    bundle = eval_bundle(cfg, base, tasks)
+    if bundle is not None:
         spec = bundle.spec
-        if any(task.source == "pool" for task in tasks):
-            from t2l.tasks.pool.build import check_pool_version
-
-            check_pool_version((bundle.training or {}).get("data_versions", {}).get("pool"),
-                               f"bundle {cfg.checkpoint}")
     # adapters_name=oracle: LoRAs trained on the held-out tasks themselves, reported as the upper bound.
     saved_kind = "upper_bound" if str(cfg.adapters_name) in UPPER_BOUNDS else "method"
     saved = (adapter_dir_row(str(cfg.adapters_name), [adapters.get(n) for n in names], base, spec, kind=saved_kind)
              if adapters else None)
-
-    def rows_for(setting_tasks: list) -> list[BenchmarkRow]:
-        rows: list[BenchmarkRow] = []
-        if bundle is not None:
-            k = int(cfg.examples_k)
-            began = time.perf_counter()
-            rows += t2l_rows("t2l", bundle, setting_tasks, list(cfg.controls or []), seed=int(cfg.seed),
-                             examples=example_inputs(setting_tasks, k, int(cfg.seed)) if k else None,
-                             all_descriptions=all_descriptions)
-            seconds = time.perf_counter() - began
-            made = sum(len(a) if isinstance(a, list) else 1 for row in rows for a in row.adapters)
-            print(f"generated {made} adapters for {len(rows)} T2L rows x {len(setting_tasks)} tasks in {seconds:.2f} s: "
-                  f"{made / seconds:.0f} adapters/s, encoder included ({machine_line()})")
-            for row in rows:  # `t2l eval` names control rows by the control alone: random, wrong, generic
-                if row.kind == "control":
-                    row.name = row.detail["control"]
-        if saved is not None:
-            rows.append(saved)
-        if (bundle is None and saved is None) or (bundle is not None and cfg.include_base):
-            rows.append(BenchmarkRow("base"))
-        for row in rows:  # results.json says per task which adapter directory was scored (null: none)
-            row.shots = shots
-            row.sources = row.sources if row.sources is not None else [None] * len(names)
-        return rows
-
+    rows_for = partial(eval_rows, cfg=cfg, bundle=bundle, saved=saved, tasks=len(names),
+                       all_descriptions=all_descriptions)
     model, tokenizer = load_base(base, resolve_device(str(cfg.device)))
-    settings = EvalSettings(chat=base.chat_template, shots=shots, limit=cfg.limit, split=cfg.eval_split,
+    settings = EvalSettings(chat=base.chat_template, shots=int(cfg.shots), limit=cfg.limit, split=cfg.eval_split,
                             batch_size=int(cfg.batch_size), max_new_tokens=int(cfg.max_new_tokens))
     start = time.perf_counter()
     results, predictions = evaluate_prompt_settings(model, tokenizer, tasks, rows_for, spec, settings,
                                                     list(cfg.prompt_settings))
-    if bundle is not None:   # T2L minus every other row, example by example, per prompt setting
-        results["paired"] = {setting: paired_against(predictions, "t2l", part["methods"], setting, int(cfg.seed))
-                             for setting, part in results["prompt_settings"].items()}
-    primary = next(iter(results["methods"].values()))
-    results = {"tasks": primary["tasks"], "average": primary["average"], **results,
-               "config": OmegaConf.to_container(cfg, resolve=True), "seconds": round(time.perf_counter() - start, 2)}
-    for setting, part in results["prompt_settings"].items():
-        for method, result in part["methods"].items():
-            print(results_table(result, title=f"{method} | {base.model_id} | prompts={setting} | shots={settings.shots} "
-                                              f"| split={settings.split}"))
-    for setting, table in results.get("paired", {}).items():
-        print(f"[prompts={setting}] " + format_paired("t2l", table))
+    results = with_summary(cfg, results, predictions, paired=bundle is not None, start=start)
+    print_tables(results, base.model_id, settings)
     if cfg.out:
         write_results(Path(cfg.out), results, predictions)
         print(f"wrote {Path(cfg.out) / 'results.json'} and predictions.jsonl")
     return results
+
+
+def eval_tasks(cfg: DictConfig) -> tuple[list[str], list]:
+    """The selected tasks' names and tasks (evaluation descriptions), each with examples in eval_split."""
+    from t2l.app.config import select_tasks, task_catalog
+
+    catalog = task_catalog(cfg, evaluation=True)
+    names = select_tasks(cfg, catalog, HELDOUT_SPLIT)
+    tasks = [catalog.load(name) for name in names]
+    for task in tasks:
+        if not task.split(cfg.eval_split):
+            raise T2LError(f"task '{task.name}' has no {cfg.eval_split} examples; choose another eval_split or exclude it")
+    return names, tasks
+
+
+def eval_bundle(cfg: DictConfig, base, tasks: list):
+    """The T2L bundle of checkpoint= (None without one); refused when trained on another generated pool."""
+    if not cfg.checkpoint:
+        return None
+    from t2l.app.generate import resolve_checkpoint
+    from t2l.models.bundle import T2L
+
+    bundle = T2L.from_pretrained(resolve_checkpoint(str(cfg.checkpoint)), base=base)
+    if any(task.source == "pool" for task in tasks):
+        from t2l.tasks.pool.build import check_pool_version
+
+        check_pool_version((bundle.training or {}).get("data_versions", {}).get("pool"), f"bundle {cfg.checkpoint}")
+    return bundle
+
+
+def eval_rows(setting_tasks: list, cfg: DictConfig, bundle, saved, tasks: int, all_descriptions: bool) -> list:
+    """The rows of one prompt setting: T2L and its controls (with a bundle), saved adapters, the base model."""
+    from t2l.eval.rows import BenchmarkRow
+
+    rows = bundle_rows(cfg, bundle, setting_tasks, all_descriptions) if bundle is not None else []
+    if saved is not None:
+        rows.append(saved)
+    if (bundle is None and saved is None) or (bundle is not None and cfg.include_base):
+        rows.append(BenchmarkRow("base"))
+    for row in rows:  # results.json says per task which adapter directory was scored (null: none)
+        row.shots = int(cfg.shots)
+        row.sources = row.sources if row.sources is not None else [None] * tasks
+    return rows
+
+
+def bundle_rows(cfg: DictConfig, bundle, setting_tasks: list, all_descriptions: bool) -> list:
+    """The T2L row and its control rows, with the generation speed printed."""
+    from t2l.eval.rows import example_inputs, t2l_rows
+    from t2l.hardware import machine_line
+
+    k = int(cfg.examples_k)
+    began = time.perf_counter()
+    rows = t2l_rows("t2l", bundle, setting_tasks, list(cfg.controls or []), seed=int(cfg.seed),
+                    examples=example_inputs(setting_tasks, k, int(cfg.seed)) if k else None,
+                    all_descriptions=all_descriptions)
+    seconds = time.perf_counter() - began
+    made = sum(len(a) if isinstance(a, list) else 1 for row in rows for a in row.adapters)
+    print(f"generated {made} adapters for {len(rows)} T2L rows x {len(setting_tasks)} tasks in {seconds:.2f} s: "
+          f"{made / seconds:.0f} adapters/s, encoder included ({machine_line()})")
+    for row in rows:  # `t2l eval` names control rows by the control alone: random, wrong, generic
+        if row.kind == "control":
+            row.name = row.detail["control"]
+    return rows
+
+
+def with_summary(cfg: DictConfig, results: dict, predictions: list[dict], paired: bool, start: float) -> dict:
+    """results.json's head (the first row's tasks and average), T2L's paired differences, config, time."""
+    from t2l.eval.paired import paired_against
+
+    if paired:   # T2L minus every other row, example by example, per prompt setting
+        results["paired"] = {setting: paired_against(predictions, "t2l", part["methods"], setting, int(cfg.seed))
+                             for setting, part in results["prompt_settings"].items()}
+    primary = next(iter(results["methods"].values()))
+    return {"tasks": primary["tasks"], "average": primary["average"], **results,
+            "config": OmegaConf.to_container(cfg, resolve=True), "seconds": round(time.perf_counter() - start, 2)}
+
+
+def print_tables(results: dict, model_id: str, settings) -> None:
+    from t2l.eval.paired import format_paired
+    from t2l.eval.report import results_table
+
+    for setting, part in results["prompt_settings"].items():
+        for method, result in part["methods"].items():
+            print(results_table(result, title=f"{method} | {model_id} | prompts={setting} | shots={settings.shots} "
+                                              f"| split={settings.split}"))
+    for setting, table in results.get("paired", {}).items():
+        print(f"[prompts={setting}] " + format_paired("t2l", table))

@@ -39,16 +39,18 @@ def norms_figure(generated: Generated):
     return fig
 
 
-def build_app(engine: DemoEngine):
-    import gradio as gr
+class Handlers:
+    """What the page's two buttons do: generate an adapter; run a prompt with and without it."""
 
-    requests = itertools.count(1)   # numbered, so that the page (and a test) sees every answer as new
+    def __init__(self, engine: DemoEngine):
+        self.engine = engine
+        self.requests = itertools.count(1)   # numbered, so that the page (and a test) sees every answer as new
 
-    def on_generate(description, examples, name):
-        number = next(requests)
+    def on_generate(self, description, examples, name):
+        number = next(self.requests)
         try:
-            generated = engine.generate(description, examples)
-            archive = engine.export_zip(generated, name)
+            generated = self.engine.generate(description, examples)
+            archive = self.engine.export_zip(generated, name)
         except T2LError as err:
             return None, f"**Error** (request {number}): {err}", None, "", None
         nearest = "\n".join(f"- {task}: cosine {cos:+.3f}" for task, cos in generated.nearest) or "- (no training tasks in the bundle)"
@@ -56,31 +58,40 @@ def build_app(engine: DemoEngine):
                   f"{generated.description[:120]}")
         return generated, status, norms_figure(generated), f"Nearest adapters (training tasks; library:<task> = trained LoRAs):\n{nearest}", str(archive)
 
-    def on_run(generated, prompt, choices):
+    def on_run(self, generated, prompt, choices):
         if generated is None:
             yield "**Error:** generate an adapter first", "", "", ""
             return
         try:
-            text = engine.prompt_ids(prompt)
+            text = self.engine.prompt_ids(prompt)
         except T2LError as err:
             yield f"**Error:** {err}", "", "", ""
             return
         options = [c.strip() for c in (choices or "").splitlines() if c.strip()][:20]
-        with engine.lock:
+        with self.engine.lock:
             base = ""
-            for base in engine.stream(text, None):
+            for base in self.engine.stream(text, None):
                 yield "", base, "", ""
             tuned = ""
-            for tuned in engine.stream(text, generated):
+            for tuned in self.engine.stream(text, generated):
                 yield "", base, tuned, ""
-            table = ""
-            if options:
-                plain = engine.choice_scores(text, options, None)
-                adapted = engine.choice_scores(text, options, generated)
-                table = "| choice | base log-prob | with adapter |\n|---|---:|---:|\n" + "\n".join(
-                    f"| {c} | {p:.4f} | {q:.4f} |" for c, p, q in zip(options, plain, adapted))
+            table = self.choice_table(text, options, generated)
         yield "", base, tuned, table
 
+    def choice_table(self, text, options: list[str], generated) -> str:
+        """Per-choice log-probabilities with and without the adapter (empty without choices)."""
+        if not options:
+            return ""
+        plain = self.engine.choice_scores(text, options, None)
+        adapted = self.engine.choice_scores(text, options, generated)
+        return "| choice | base log-prob | with adapter |\n|---|---:|---:|\n" + "\n".join(
+            f"| {c} | {p:.4f} | {q:.4f} |" for c, p, q in zip(options, plain, adapted))
+
+
+def build_app(engine: DemoEngine):
+    import gradio as gr
+
+    handlers = Handlers(engine)
     with gr.Blocks(title="t2l: Text-to-LoRA") as app:
         gr.Markdown("# Text-to-LoRA\nDescribe a task, get a LoRA adapter for "
                     f"`{engine.bundle.base['model_id']}` in one forward pass of the hypernetwork.")
@@ -105,9 +116,9 @@ def build_app(engine: DemoEngine):
             base_out = gr.Textbox(label="Base model", lines=6, elem_id="base_out")
             tuned_out = gr.Textbox(label="Base model + generated adapter", lines=6, elem_id="tuned_out")
         scores = gr.Markdown(elem_id="scores")
-        generate.click(on_generate, [description, examples, name], [state, status, plot, nearest, download],
+        generate.click(handlers.on_generate, [description, examples, name], [state, status, plot, nearest, download],
                        concurrency_limit=1)
-        run.click(on_run, [state, prompt, choices], [message, base_out, tuned_out, scores], concurrency_limit=1)
+        run.click(handlers.on_run, [state, prompt, choices], [message, base_out, tuned_out, scores], concurrency_limit=1)
     return app.queue(max_size=16, default_concurrency_limit=1)
 
 

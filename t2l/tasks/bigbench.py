@@ -119,6 +119,46 @@ def bigbench_prompt(text: str, choices: tuple[str, ...] | None = None, task_pref
 def load_bigbench_task(name: str, root: str | Path, max_input_chars: int = 4000) -> RawTask:
     root = Path(root)
     path = task_path(root, name)
+    task, examples_raw = _read_task(name, root, path)
+    if not isinstance(task.get("preferred_score", ""), str):
+        raise T2LError(f"{path}: 'preferred_score' must be a string such as 'multiple_choice_grade', got "
+                       f"{type(task['preferred_score']).__name__}; fix the field or delete it")
+    mc_parts = [_mc_example(e) for e in examples_raw]
+    gen_parts = [_gen_targets(e) for e in examples_raw]
+    metric = _metric(task, sum(p is not None for p in mc_parts), sum(bool(t) for t in gen_parts))
+    if metric is None:
+        raise T2LError(f"BIG-bench task '{name}' has no usable examples (no target or target_scores); "
+                       f"exclude it with data.exclude=[{name}]")
+    fields = [_prompt_field(task, key, default, path) for key, default in (
+        ("task_prefix", ""), ("example_input_prefix", DEFAULT_INPUT_PREFIX),
+        ("example_output_prefix", DEFAULT_OUTPUT_PREFIX), ("choice_prefix", DEFAULT_CHOICE_PREFIX))]
+    examples, too_long, unusable = [], 0, 0
+    for raw, mc, targets in zip(examples_raw, mc_parts, gen_parts):
+        example = _example(raw, metric, mc, targets, fields, task.get("append_choices_to_input", True))
+        if example is None:
+            unusable += 1
+        elif len(example.input) > max_input_chars:
+            too_long += 1
+        else:
+            examples.append(example)
+    if too_long or unusable:
+        log.info("BIG-bench %s: skipped %d over-long (> %d chars) and %d unusable of %d examples",
+                 name, too_long, max_input_chars, unusable, len(examples_raw))
+    if not examples:
+        raise T2LError(f"BIG-bench task '{name}' has no usable examples ({too_long} over data.max_input_chars="
+                       f"{max_input_chars}, {unusable} without a {metric} target); raise the limit or exclude it")
+    prefix = fields[0]
+    keywords = task.get("keywords") if isinstance(task.get("keywords"), list) else []
+    return RawTask(
+        name=name, source="bigbench", descriptions=_descriptions(task, name, prefix), metric=metric, examples=examples,
+        meta={"path": str(path), "keywords": keywords, "task_prefix": str(prefix), "skipped_too_long": too_long,
+              "skipped_unusable": unusable, "preferred_score": task.get("preferred_score")},
+    )
+
+
+def _read_task(name: str, root: Path, path: Path) -> tuple[dict, list[dict]]:
+    """The task's JSON object and its example objects; a missing file, another JSON value or a task
+    without examples of its own (a parent of subtasks) is one error naming the fix."""
     if not path.is_file():
         raise T2LError(f"BIG-bench task '{name}' not found at {path}")
     task = _read_json(path)
@@ -131,55 +171,31 @@ def load_bigbench_task(name: str, root: str | Path, max_input_chars: int = 4000)
         subtasks = sorted(n for n in bigbench_index(root) if n.startswith(name + ":"))
         hint = f"use one of its subtasks: {', '.join(subtasks)}" if subtasks else f"exclude it with data.exclude=[{name}]"
         raise T2LError(f"BIG-bench task '{name}' has no examples of its own; {hint}")
+    return task, examples_raw
 
-    if not isinstance(task.get("preferred_score", ""), str):
-        raise T2LError(f"{path}: 'preferred_score' must be a string such as 'multiple_choice_grade', got "
-                       f"{type(task['preferred_score']).__name__}; fix the field or delete it")
-    mc_parts = [_mc_example(e) for e in examples_raw]
-    gen_parts = [_gen_targets(e) for e in examples_raw]
-    metric = _metric(task, sum(p is not None for p in mc_parts), sum(bool(t) for t in gen_parts))
-    if metric is None:
-        raise T2LError(f"BIG-bench task '{name}' has no usable examples (no target or target_scores); "
-                       f"exclude it with data.exclude=[{name}]")
 
-    prefix, input_prefix, output_prefix, choice_prefix = (
-        _prompt_field(task, key, default, path) for key, default in (
-            ("task_prefix", ""), ("example_input_prefix", DEFAULT_INPUT_PREFIX),
-            ("example_output_prefix", DEFAULT_OUTPUT_PREFIX), ("choice_prefix", DEFAULT_CHOICE_PREFIX)))
-    append_choices = task.get("append_choices_to_input", True)
+def _example(raw: dict, metric: str, mc, targets: tuple[str, ...], fields: list[str], append_choices) -> Example | None:
+    """One example under the task's metric, its input in the task's prompt layout (`fields`: task prefix,
+    input, output and choice prefixes); None when it has no input or no target of that metric."""
+    if not isinstance(raw.get("input"), str) or (metric == "mc" and mc is None) or (metric == "gen" and not targets):
+        return None
+    prefix, input_prefix, output_prefix, choice_prefix = fields
+    text = bigbench_prompt(raw["input"], mc[0] if metric == "mc" and append_choices else None, prefix,
+                           input_prefix, output_prefix, choice_prefix)
+    if metric == "mc":
+        return Example(input=text, choices=mc[0], answers=mc[1])
+    return Example(input=text, targets=targets)
 
-    examples, too_long, unusable = [], 0, 0
-    for raw, mc, targets in zip(examples_raw, mc_parts, gen_parts):
-        if not isinstance(raw.get("input"), str) or (metric == "mc" and mc is None) or (metric == "gen" and not targets):
-            unusable += 1
-            continue
-        text = bigbench_prompt(raw["input"], mc[0] if metric == "mc" and append_choices else None, prefix,
-                               input_prefix, output_prefix, choice_prefix)
-        if len(text) > max_input_chars:
-            too_long += 1
-            continue
-        if metric == "mc":
-            examples.append(Example(input=text, choices=mc[0], answers=mc[1]))
-        else:
-            examples.append(Example(input=text, targets=targets))
-    if too_long or unusable:
-        log.info("BIG-bench %s: skipped %d over-long (> %d chars) and %d unusable of %d examples",
-                 name, too_long, max_input_chars, unusable, len(examples_raw))
-    if not examples:
-        raise T2LError(f"BIG-bench task '{name}' has no usable examples ({too_long} over data.max_input_chars="
-                       f"{max_input_chars}, {unusable} without a {metric} target); raise the limit or exclude it")
+
+def _descriptions(task: dict, name: str, prefix: str) -> list[str]:
+    """The task's description (its name when it has none) and, when it reads as one, its instruction."""
     description = str(task.get("description") or name.replace("_", " ")).strip()
     descriptions = [description]
     # The authors' instruction to the model is a second, differently worded description of the task.
     instruction = " ".join(str(prefix).split())
     if 20 <= len(instruction) <= 400 and instruction.lower() != description.lower():
         descriptions.append(instruction)
-    keywords = task.get("keywords") if isinstance(task.get("keywords"), list) else []
-    return RawTask(
-        name=name, source="bigbench", descriptions=descriptions, metric=metric, examples=examples,
-        meta={"path": str(path), "keywords": keywords, "task_prefix": str(prefix), "skipped_too_long": too_long,
-              "skipped_unusable": unusable, "preferred_score": task.get("preferred_score")},
-    )
+    return descriptions
 
 
 class BigBenchSource:

@@ -1,11 +1,15 @@
 """Training with Lightning: the per-task LoRA library, the multi-task LoRA, and T2L hypernetworks.
 
-- `modules`       the LightningModule base (optimiser + warmup, finite-loss check, per-step seeding)
-                  and TaskLoRAModule (a peft LoRA on one or many tasks)
-- `trainer`       make_trainer (one place for pl.Trainer arguments), resumable checkpoints, callbacks
+- `modules`       the LightningModule base (optimiser + warmup, finite-loss check, per-step seeding, the one
+                  rule that checkpoints hold trained parameters only) and TaskLoRAModule (a peft LoRA)
+- `trainer`       make_trainer (one place for pl.Trainer arguments), run and step seeds
+- `checkpoints`   checkpoint reading (weights_only), run identity, resume, the SIGTERM checkpoint
+- `callbacks`     the validation curve kept across resumes, intermediate bundles (export_every)
+- `data`          T2LDataModule: the (task, example) index, step-indexed sampler and collate; one
+                  validation item per task
 - `lora_library`  LoRATrainBudget, train_lora / train_library / train_multitask
 - `hypernet`      SFT and reconstruction objectives (their settings dataclasses), train_t2l
-- `hypernet_modules`  the LightningModules of T2L training (the frozen base kept out of checkpoints)
+- `hypernet_modules`  the LightningModules of T2L training (conditioning draw, losses, per-task validation)
 - `losses`        next-token loss on answer tokens only (the LM head run where a label is)
 - `pool`          the training pool as training reads it, built once and cached by content hash
 - `guard`         numerical faults (NaN / inf / saturated loss, weights, gradients): skipped or stopped on

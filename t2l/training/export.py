@@ -16,7 +16,7 @@ from pathlib import Path
 
 from t2l.errors import T2LError
 from t2l.models.bundle import T2L
-from t2l.training.trainer import load_checkpoint
+from t2l.training.checkpoints import load_checkpoint
 
 
 def bundle_from_checkpoint(checkpoint: Path | str, template: Path | str, out: Path | str,

@@ -1,10 +1,10 @@
 """Train a T2L hypernetwork (SFT or reconstruction) and export its bundle: the objectives' settings,
-their LightningModules and `train_t2l`. Plain Python; t2l.app turns config into the arguments.
+their LightningModule (t2l.training.hypernet_modules), their data (t2l.training.data) and `train_t2l`.
+Plain Python; t2l.app turns config into the arguments.
 
-Both modules keep the frozen base model OUT of the module's children, so checkpoints hold the
-hypernetwork and optimiser state only. Randomness (description choice, dropout) is a pure function
-of (seed, global step), so a run resumed from a checkpoint ends with the same weights as one that
-never stopped.
+Checkpoints hold the hypernetwork and optimiser state only (t2l.training.modules.TrainingModule).
+Randomness (batches, description choice, dropout) is a pure function of (seed, global step), so a run
+resumed from a checkpoint (t2l.training.checkpoints) ends with the same weights as one that never stopped.
 
     python train.py experiment=t2l_sft                  # SmolLM2 + MiniLM + BIG-bench pool, hypernet M
     python train.py experiment=t2l_sft hypernet=L       # or S
@@ -20,29 +20,23 @@ import logging
 import resource
 import time
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from pathlib import Path
 
 import torch
-from torch.utils.data import DataLoader
 
 from t2l.errors import T2LError
 from t2l.eval.scoring import EvalSettings
 from t2l.models.bundle import T2L, base_summary
 from t2l.models.hypernet import HyperNet
-from t2l.tasks.batching import TaskBalancedBatches, task_batch
 from t2l.tasks.schema import Task
+from t2l.training.callbacks import ExportEvery, RecordValidation
+from t2l.training.checkpoints import StoreIdentity, checkpoint_step, resume_path, run_identity
+from t2l.training.data import T2LDataModule
 from t2l.training.distributed import check_divides
 from t2l.training.guard import FaultPolicy
-from t2l.training.hypernet_modules import T2LReconModule, T2LSFTModule, TaskExampleIndex
+from t2l.training.hypernet_modules import HyperModule, T2LReconModule, T2LSFTModule
 from t2l.training.pool import PoolOptions, TrainingPool, cached_example_embeddings
-from t2l.training.trainer import (
-    RecordValidation,
-    checkpoint_step,
-    load_checkpoint,
-    make_trainer,
-    readable_checkpoint,
-)
+from t2l.training.trainer import make_trainer
 
 log = logging.getLogger(__name__)
 
@@ -127,59 +121,6 @@ class ReconObjective(T2LTrainSettings):
 OBJECTIVES = {"sft": SFTObjective, "recon": ReconObjective}
 
 
-def export_every(every: int, export):
-    """A Lightning callback calling `export(step)` every `every` optimizer steps (bundles for learning curves)."""
-    import pytorch_lightning as pl
-
-    class ExportEvery(pl.Callback):
-        def on_train_batch_end(self, trainer, module, outputs, batch, batch_idx):
-            step = int(trainer.global_step)
-            if trainer.is_global_zero and step % every == 0 and step < trainer.max_steps:
-                export(step)
-
-    return ExportEvery()
-
-
-def run_identity(settings: T2LTrainSettings, hypernet: HyperNet, encoder_config: dict, names: list[str]) -> dict:
-    """What a checkpoint must share with the run that resumes it: objective, architecture (LoRA spec
-    included), encoder and training tasks. Budgets and rates may change between a stop and a resume."""
-    import hashlib
-
-    return {"objective": settings.objective, "hypernet": json.loads(json.dumps(hypernet.config(), default=str)),
-            "encoder": {k: encoder_config.get(k) for k in ("model_id", "dim", "kind") if k in encoder_config},
-            "tasks": hashlib.sha256("\n".join(names).encode()).hexdigest()[:16], "num_tasks": len(names)}
-
-
-def check_resumable(ckpt_path: str, identity: dict) -> None:
-    """Refuse to resume from a checkpoint another run wrote (another experiment, size or task list)."""
-    stored = load_checkpoint(ckpt_path).get("t2l_run")
-    if stored is None:
-        log.warning("%s carries no run identity (written by an older t2l); resuming unchecked", ckpt_path)
-        return
-    differ = [k for k in identity if stored.get(k) != identity[k]]
-    if differ:
-        shown = "; ".join(f"{k}: checkpoint {_short(stored.get(k))} vs this run {_short(identity[k])}" for k in differ)
-        raise T2LError(f"cannot resume from {ckpt_path}: it was written by another run ({shown}); resume with the "
-                       "settings it was trained with, or start fresh with resume=false or another run=NAME")
-
-
-def _short(value) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items() if k != "spec")
-    return str(value)
-
-
-def identity_callback(identity: dict):
-    """A callback writing the run identity into every Lightning checkpoint (checked on resume)."""
-    import pytorch_lightning as pl
-
-    class StoreIdentity(pl.Callback):
-        def on_save_checkpoint(self, trainer, module, checkpoint):
-            checkpoint["t2l_run"] = identity
-
-    return StoreIdentity()
-
-
 def warmup_steps(settings: T2LTrainSettings) -> int:
     if settings.warmup_fraction is None:
         return settings.warmup_steps
@@ -207,6 +148,77 @@ def example_embeddings(encoder, encoder_config: dict, pool: TrainingPool,
     return cached_example_embeddings(pool, encoder, key)
 
 
+def hyper_module(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool: TrainingPool,
+                 settings: T2LTrainSettings, model, tokenizer, val_tasks: list[Task],
+                 targets: dict[str, torch.Tensor] | None, logged: bool) -> HyperModule:
+    """The LightningModule of the settings' objective, with the embeddings it conditions on (`logged`:
+    a logger takes the generated-adapter statistics)."""
+    task_embeddings = [encoder.encode(descriptions) for descriptions in pool.descriptions]
+    val_embeddings = [encoder.encode(list(t.descriptions[: settings.val_descriptions])) for t in val_tasks]
+    common = dict(base_model=model, tokenizer=tokenizer, val_tasks=val_tasks, val_embeddings=val_embeddings,
+                  eval_settings=EvalSettings(chat=base_spec.chat_template, split="validation",
+                                             limit=settings.val_examples, progress=False),
+                  lr=settings.lr, head_lr=settings.head_lr, weight_decay=settings.weight_decay,
+                  warmup_steps=warmup_steps(settings), seed=settings.seed, compile_hypernet=settings.compile_hypernet,
+                  condition=settings.condition, condition_examples=settings.condition_examples,
+                  example_embeddings=example_embeddings(encoder, encoder_config, pool, settings), faults=settings.guard)
+    if settings.objective == "sft":
+        return T2LSFTModule(hypernet, task_embeddings, label_smoothing=settings.label_smoothing,
+                            l2_weight=settings.l2_weight, neftune_alpha=settings.neftune_alpha,
+                            mismatch_weight=settings.mismatch_weight, mismatch_margin=settings.mismatch_margin,
+                            choice_weight=settings.choice_weight, stats_every=settings.stats_every if logged else 0,
+                            gradient_checkpointing=settings.gradient_checkpointing, **common)
+    if settings.objective == "recon":
+        return T2LReconModule(hypernet, task_embeddings, targets=targets, zscore=settings.zscore, **common)
+    raise ValueError(f"unknown objective {settings.objective!r}")
+
+
+@dataclass
+class BundleExport:
+    """Writes the run's bundle as it stands at a step: the hypernetwork and the training summary."""
+
+    hypernet: HyperNet
+    base_spec: object
+    encoder_config: dict
+    settings: T2LTrainSettings
+    pool: TrainingPool
+    val_tasks: list[Task]
+    history: RecordValidation
+    module: HyperModule
+    data_versions: dict
+    start: float   # time.perf_counter() when the run began
+
+    def summary(self, step: int) -> dict:
+        return {"objective": self.settings.objective, "steps": step, "tasks": list(self.pool.names),
+                "data_versions": dict(self.data_versions),
+                "pool": {"seconds": self.pool.seconds, "cache": self.pool.cache},
+                "val_tasks": [t.name for t in self.val_tasks], "settings": asdict(self.settings),
+                "history": self.history.history, "skipped_steps": self.module.guard.skipped,
+                "seconds": round(time.perf_counter() - self.start, 1),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+    def __call__(self, step: int, directory: Path) -> T2L:
+        bundle = T2L(copy.deepcopy(self.hypernet).cpu(), base_summary(self.base_spec), self.encoder_config,
+                     self.summary(step))
+        bundle.save_pretrained(directory)
+        return bundle
+
+
+def run_callbacks(settings: T2LTrainSettings, out_dir: Path, history: RecordValidation, identity: dict,
+                  export: BundleExport) -> list:
+    """Periodic checkpoints in out_dir/ckpt (with the run identity and the validation curve), and with
+    export_every the intermediate bundles in out_dir/bundles/step_N."""
+    from pytorch_lightning.callbacks import ModelCheckpoint
+
+    callbacks = [ModelCheckpoint(dirpath=out_dir / "ckpt", filename="{step}", save_last=True, save_top_k=1,
+                                 every_n_train_steps=settings.ckpt_every, enable_version_counter=False), history,
+                 StoreIdentity(identity)]
+    if settings.export_every > 0:
+        callbacks.append(ExportEvery(settings.export_every,
+                                     lambda step: export(step, out_dir / "bundles" / f"step_{step}")))
+    return callbacks
+
+
 def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool: TrainingPool,
               settings: T2LTrainSettings, out_dir: Path, model=None, tokenizer=None, val_tasks: list[Task] = (),
               targets: dict[str, torch.Tensor] | None = None, logger=None, trainer_kwargs: dict | None = None,
@@ -220,72 +232,25 @@ def train_t2l(hypernet: HyperNet, encoder, base_spec, encoder_config: dict, pool
     and returns the bundle, the others return None.
     """
     start = time.perf_counter()
-    task_embeddings = [encoder.encode(descriptions) for descriptions in pool.descriptions]
     val_tasks = list(val_tasks)
-    val_embeddings = [encoder.encode(list(t.descriptions[: settings.val_descriptions])) for t in val_tasks]
-    common = dict(base_model=model, tokenizer=tokenizer, val_tasks=val_tasks, val_embeddings=val_embeddings,
-                  eval_settings=EvalSettings(chat=base_spec.chat_template, split="validation",
-                                             limit=settings.val_examples, progress=False),
-                  lr=settings.lr, head_lr=settings.head_lr, weight_decay=settings.weight_decay, warmup_steps=warmup_steps(settings),
-                  seed=settings.seed, compile_hypernet=settings.compile_hypernet, condition=settings.condition, condition_examples=settings.condition_examples,
-                  example_embeddings=example_embeddings(encoder, encoder_config, pool, settings), faults=settings.guard)
-    if settings.objective == "sft":
-        features = pool.features
-        sampler = TaskBalancedBatches(pool.sizes(), settings.tasks_per_batch,
-                                      settings.samples_per_task, seed=settings.seed)
-        loader = DataLoader(TaskExampleIndex(sampler.sizes), batch_sampler=sampler,
-                            collate_fn=partial(task_batch, features=features, pad_id=tokenizer.pad_token_id,
-                                               choices=pool.choices if settings.choice_weight > 0 else None))
-        module = T2LSFTModule(hypernet, task_embeddings, label_smoothing=settings.label_smoothing,
-                              l2_weight=settings.l2_weight, neftune_alpha=settings.neftune_alpha,
-                              mismatch_weight=settings.mismatch_weight, mismatch_margin=settings.mismatch_margin,
-                              choice_weight=settings.choice_weight, stats_every=settings.stats_every if logger is not None else 0,
-                              gradient_checkpointing=settings.gradient_checkpointing, **common)
-    elif settings.objective == "recon":
-        sampler = TaskBalancedBatches([1] * len(pool.names), settings.tasks_per_batch, 1, seed=settings.seed)
-        loader = DataLoader(TaskExampleIndex(sampler.sizes), batch_sampler=sampler,
-                            collate_fn=lambda items: torch.tensor([t for t, _ in items]))
-        module = T2LReconModule(hypernet, task_embeddings, targets=targets, zscore=settings.zscore, **common)
-    else:
-        raise ValueError(f"unknown objective {settings.objective!r}")
-
-    from pytorch_lightning.callbacks import ModelCheckpoint
-
-    ckpt_dir = out_dir / "ckpt"
+    module = hyper_module(hypernet, encoder, base_spec, encoder_config, pool, settings, model, tokenizer, val_tasks,
+                          targets, logged=logger is not None)
+    data = T2LDataModule.for_objective(settings, pool, tokenizer.pad_token_id if tokenizer is not None else None,
+                                       module.validation_items())
     history = RecordValidation()
-    identity = run_identity(settings, hypernet, encoder_config, list(pool.names))
-    callbacks = [ModelCheckpoint(dirpath=ckpt_dir, filename="{step}", save_last=True, save_top_k=1,
-                                 every_n_train_steps=settings.ckpt_every, enable_version_counter=False), history,
-                 identity_callback(identity)]
-
-    def export(step: int, directory: Path) -> T2L:
-        summary = {"objective": settings.objective, "steps": step, "tasks": list(pool.names),
-                   "data_versions": dict(data_versions or {}),
-                   "pool": {"seconds": pool.seconds, "cache": pool.cache},
-                   "val_tasks": [t.name for t in val_tasks], "settings": asdict(settings), "history": history.history,
-                   "skipped_steps": module.guard.skipped,
-                   "seconds": round(time.perf_counter() - start, 1),
-                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
-        bundle = T2L(copy.deepcopy(hypernet).cpu(), base_summary(base_spec), encoder_config, summary)
-        bundle.save_pretrained(directory)
-        return bundle
-
-    if settings.export_every > 0:
-        callbacks.append(export_every(settings.export_every, lambda step: export(step, out_dir / "bundles" / f"step_{step}")))
-    trainer = make_trainer(max_steps=settings.max_steps, val_every=settings.val_every, callbacks=callbacks,
-                           root_dir=out_dir, logger=logger, trainer_kwargs=trainer_kwargs, limit_val_batches=1,
+    identity = run_identity(settings.objective, hypernet.config(), encoder_config, list(pool.names))
+    export = BundleExport(hypernet, base_spec, encoder_config, settings, pool, val_tasks, history, module,
+                          dict(data_versions or {}), start)
+    trainer = make_trainer(max_steps=settings.max_steps, val_every=settings.val_every, root_dir=out_dir,
+                           callbacks=run_callbacks(settings, out_dir, history, identity, export), logger=logger,
+                           trainer_kwargs=trainer_kwargs,
                            use_distributed_sampler=False)   # the sampler shards itself (t2l.training.distributed)
-    check_divides(sampler.tasks_per_batch, trainer.world_size)
-    last = ckpt_dir / "last.ckpt"
-    ckpt_path = str(last) if resume and readable_checkpoint(last) else None
+    check_divides(data.tasks_per_batch, trainer.world_size)
+    ckpt_path = resume_path(out_dir / "ckpt" / "last.ckpt", identity) if resume else None
     if ckpt_path:
-        check_resumable(ckpt_path, identity)
-        # The one place resume touches the sampler: Lightning draws the first batch before any hook sees
-        # the restored step, so the step-indexed sampler starts at the checkpoint's step here.
-        sampler.start_step = checkpoint_step(ckpt_path)
-        log.info("resuming from %s (step %d)", ckpt_path, sampler.start_step)
-    # Validation is one step that scores every validation task (HyperModule.validation_step).
-    trainer.fit(module, loader, DataLoader([0], batch_size=1), ckpt_path=ckpt_path, weights_only=True)
+        data.resume_at(checkpoint_step(ckpt_path))
+        log.info("resuming from %s (step %d)", ckpt_path, data.sampler.start_step)
+    trainer.fit(module, datamodule=data, ckpt_path=ckpt_path, weights_only=True)
     if not trainer.is_global_zero:
         return None   # rank 0 exports; the other ranks' hypernets are the same weights
     bundle = export(int(trainer.global_step), out_dir / "hypernet")

@@ -1,9 +1,10 @@
-"""The LightningModules of T2L training: the hypernetwork as the only trained child, the frozen base
-model as a plain attribute (never checkpointed), per-step seeded randomness.
+"""The LightningModules of T2L training: the hypernetwork as the only child, the frozen base model as a
+plain attribute, per-step seeded randomness.
 
 Under DDP / FSDP every rank draws the same global batch, generates the adapters of all its tasks,
 keeps its own rows (t2l.training.distributed) and takes the loss as a mean over the global batch's
-label tokens; validation runs on rank 0 only.
+label tokens. Validation scores one item a step (`validation_items`: a validation task, or for
+reconstruction the library's delta-W error first) on rank 0 only, and logs the means at the epoch's end.
 """
 
 from __future__ import annotations
@@ -45,23 +46,6 @@ def adapter_statistics(weights: dict[str, torch.Tensor], spec) -> dict[str, torc
     return stats
 
 
-class TaskExampleIndex(torch.utils.data.Dataset):
-    """The (task, example) pairs a TaskBalancedBatches sampler draws; the collate function looks them up.
-
-    Items are the pairs themselves (the sampler yields whole batches of them); its length is the
-    number of pairs, so Lightning's progress and epoch accounting see the real pool size.
-    """
-
-    def __init__(self, sizes: list[int]):
-        self.sizes = list(sizes)
-
-    def __getitem__(self, item: tuple[int, int]) -> tuple[int, int]:
-        return item
-
-    def __len__(self) -> int:
-        return sum(self.sizes)
-
-
 class HyperModule(TrainingModule):
     """What both objectives share: the conditioning draw, rank-0 zero-shot validation, head learning rate."""
 
@@ -78,7 +62,9 @@ class HyperModule(TrainingModule):
         if condition != "description" and not example_embeddings:
             raise ValueError(f"condition={condition} needs example_embeddings (the tasks' train inputs)")
         self.hypernet = hypernet
-        # Plain attributes, not submodules: never checkpointed, never moved by mistake to train mode.
+        # A plain attribute, not a submodule: Lightning neither switches it to train mode nor hands it to
+        # DDP / FSDP (every rank holds the whole base). What a checkpoint holds is decided in one place,
+        # for every module: trained parameters only (TrainingModule.on_save_checkpoint).
         object.__setattr__(self, "_base", base_model)
         self.tokenizer = tokenizer
         self.task_embeddings = [e.float() for e in task_embeddings]   # per task: [n_descriptions, dim]
@@ -118,14 +104,28 @@ class HyperModule(TrainingModule):
             rows.append(pooled if mode == "examples" else combine(description, pooled))
         return torch.stack(rows).to(self.device)
 
+    def validation_items(self) -> list[int]:
+        """What the validation dataloader yields, one item a step: each validation task's index (zero-shot
+        scoring needs the base model)."""
+        return list(range(len(self.val_tasks))) if self._base is not None else []
+
+    def on_validation_epoch_start(self) -> None:
+        self.val_scores: list[tuple[float, float]] = []   # per validation task: (accuracy, top prediction share)
+
     def validation_step(self, batch, batch_idx):
-        if not self.val_tasks or self._base is None or not self.validates():
+        if self.validates():
+            self.val_scores.append(self.score_task(batch))
+
+    def score_task(self, index: int) -> tuple[float, float]:
+        """Validation task `index` zero-shot: its accuracy and top prediction share under its generated adapters."""
+        weights = self.hypernet(self.val_embeddings[index].to(self.device))
+        rows = self.rotated_rows(self.val_tasks[index], weights)
+        return sum(r["correct"] for r in rows) / len(rows), prediction_share(rows)
+
+    def on_validation_epoch_end(self) -> None:
+        if not self.val_scores:
             return
-        accuracies, shares = [], []
-        for task, embeddings in zip(self.val_tasks, self.val_embeddings):
-            rows = self.rotated_rows(task, self.hypernet(embeddings.to(self.device)))
-            accuracies.append(sum(r["correct"] for r in rows) / len(rows))
-            shares.append(prediction_share(rows))
+        accuracies, shares = zip(*self.val_scores)
         self.log("val_acc", sum(accuracies) / len(accuracies), prog_bar=True, batch_size=1, rank_zero_only=True)
         # 1.0: every validation example of a task gets the same answer (a collapse, visible as it happens)
         self.log("val_top_pred_share", sum(shares) / len(shares), batch_size=1, rank_zero_only=True)
@@ -254,6 +254,11 @@ class T2LSFTModule(HyperModule):
         return self.guarded(loss, weights)
 
 
+# Reconstruction's first validation item: the delta-W error over every training task at once (one
+# hypernet forward over all of them, as the error was always measured), before any zero-shot task.
+RECONSTRUCTION = -1
+
+
 class T2LReconModule(HyperModule):
     """Reconstruction: L1 between generated and library delta-W = scaling * B @ A, per layer and module.
 
@@ -291,7 +296,7 @@ class T2LReconModule(HyperModule):
         return torch.stack(errors).mean()
 
     def training_step(self, batch, batch_idx):
-        task_ids = batch.tolist()
+        task_ids = batch   # the batch is its tasks (t2l.training.data.task_ids)
         embeddings = self.sample_embeddings(task_ids)   # drawn for the global batch, as on one process
         rank, size = world()
         share = slice(rank * len(task_ids) // size, (rank + 1) * len(task_ids) // size)
@@ -300,7 +305,12 @@ class T2LReconModule(HyperModule):
         self.log("train_l1", loss, prog_bar=True, batch_size=len(task_ids))
         return self.guarded(loss)
 
+    def validation_items(self) -> list[int]:
+        return [RECONSTRUCTION] + super().validation_items()
+
     def validation_step(self, batch, batch_idx):
+        if batch != RECONSTRUCTION:
+            return super().validation_step(batch, batch_idx)
         if not self.validates():
             return
         with torch.no_grad():
@@ -308,4 +318,3 @@ class T2LReconModule(HyperModule):
             emb = torch.stack([e[0] for e in self.task_embeddings]).to(self.device)
             self.log("val_l1", self.recon_loss(ids, emb), prog_bar=True, batch_size=1, rank_zero_only=True)
             self.log("val_rel_err", self.relative_error(ids, emb), prog_bar=True, batch_size=1, rank_zero_only=True)
-        super().validation_step(batch, batch_idx)

@@ -26,9 +26,11 @@ from t2l.lora.spec import LoRASpec
 from t2l.tasks.batching import LengthGroupedBatches, StepIndexedEpochs, pad_batch, padding_waste
 from t2l.tasks.prompts import sft_features
 from t2l.tasks.schema import Task
+from t2l.training.checkpoints import checkpoint_step, resume_path
+from t2l.training.data import validation_loader
 from t2l.training.guard import FaultPolicy
 from t2l.training.modules import TaskLoRAModule
-from t2l.training.trainer import checkpoint_step, make_trainer, readable_checkpoint, stable_seed
+from t2l.training.trainer import make_trainer, stable_seed
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +96,13 @@ def train_lora(model, tokenizer, spec: LoRASpec, model_id: str, train_tasks: lis
                                callbacks=[best, EarlyStopping(monitor="val_acc", mode="max", patience=budget.patience)],
                                logger=logger, trainer_kwargs=trainer_kwargs)
         last = ckpt_dir / "last.ckpt"
-        resume = str(last) if readable_checkpoint(last) else None
+        resume = resume_path(last)
         if resume:
             # Batches and dropout masks are indexed by the step: the resumed run replays them exactly.
             sampler.start_step = checkpoint_step(last)
             log.info("resuming %s from %s (step %d)", run_name, last, sampler.start_step)
-        # Validation is one step that scores every validation task (TaskLoRAModule.validation_step).
-        trainer.fit(module, loader, DataLoader([0], batch_size=1), ckpt_path=resume, weights_only=True)
+        # One validation step per validation task (TaskLoRAModule.validation_step), the mean at the epoch's end.
+        trainer.fit(module, loader, validation_loader(module.validation_items()), ckpt_path=resume, weights_only=True)
         if best.best_model_path and Path(best.best_model_path).is_file():
             state = torch.load(best.best_model_path, map_location="cpu", weights_only=True)["state_dict"]
             module.load_state_dict(state, strict=False)

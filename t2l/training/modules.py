@@ -2,8 +2,9 @@
 
 `TrainingModule` holds what every module here shares: AdamW with a linear warmup (optionally a
 second learning rate for a named parameter group), the numerical-fault guard (t2l.training.guard:
-faulty steps skipped, saturation stops the run), and per-step seeding (randomness that depends on the
-global step only, so a resumed run replays it exactly).
+faulty steps skipped, saturation stops the run), per-step seeding (randomness that depends on the
+global step only, so a resumed run replays it exactly), and the one rule for what a checkpoint holds:
+the trained parameters, never a frozen base model.
 """
 
 from __future__ import annotations
@@ -85,8 +86,22 @@ class TrainingModule(pl.LightningModule):
         super().optimizer_step(epoch, batch_idx, optimizer, optimizer_closure)
         self.guard.check_parameters(self.trainable(), self.global_step)
 
+    def trained_names(self) -> set[str]:
+        return {name for name, _ in self.trainable()}
+
+    @property
+    def strict_loading(self) -> bool:
+        """Strict when a checkpoint holds the module's whole state (nothing frozen, no buffers); a module
+        around a frozen base loads the trained parameters its checkpoints hold and keeps the rest."""
+        everything = {n for n, _ in self.named_parameters(remove_duplicate=False)} | {n for n, _ in self.named_buffers()}
+        return everything == self.trained_names()
+
     def on_save_checkpoint(self, checkpoint):
         checkpoint["t2l_guard"] = self.guard.state_dict()
+        # Only what training changes: a frozen base (parameters, tied copies, buffers) is the model the
+        # run was started with, reloaded by whoever resumes it, and would make every checkpoint a base copy.
+        trained = self.trained_names()
+        checkpoint["state_dict"] = {k: v for k, v in checkpoint["state_dict"].items() if k in trained}
 
     def on_load_checkpoint(self, checkpoint):
         self.guard.load_state_dict(checkpoint.get("t2l_guard", {}))
@@ -96,8 +111,9 @@ class TaskLoRAModule(TrainingModule):
     """Train a peft LoRA (already attached to `model`) by next-token loss on answers.
 
     Validation scores the adapter on each task's validation split with the same scorer as `t2l eval`
-    and logs `val_acc` (mean over tasks), which checkpointing and early stopping monitor.
-    Checkpoints hold only the LoRA tensors and optimiser state, never the frozen base weights.
+    and logs `val_acc` (mean over tasks), which checkpointing and early stopping monitor: one validation
+    item per task (its index), the mean logged at the epoch's end. Checkpoints hold only the LoRA tensors
+    (the trainable ones) and optimiser state, never the frozen base weights.
     """
 
     def __init__(self, model, tokenizer, val_tasks: list[Task], eval_settings: EvalSettings, lr: float,
@@ -108,18 +124,21 @@ class TaskLoRAModule(TrainingModule):
         self.tokenizer = tokenizer
         self.val_tasks = val_tasks
         self.eval_settings = eval_settings
-        self.strict_loading = False  # checkpoints carry the trainable tensors only
 
     def training_step(self, batch, batch_idx):
         loss = answer_loss(self.model, batch)
         self.log("train_loss", loss, prog_bar=True, on_step=True, batch_size=batch["input_ids"].shape[0])
         return self.guarded(loss)
 
-    def validation_step(self, batch, batch_idx):
-        scores = [evaluate_task(self.model, self.tokenizer, task, self.eval_settings)[0]["accuracy"]
-                  for task in self.val_tasks]
-        self.log("val_acc", sum(scores) / len(scores), prog_bar=True, batch_size=1)
+    def validation_items(self) -> list[int]:
+        return list(range(len(self.val_tasks)))
 
-    def on_save_checkpoint(self, checkpoint):
-        super().on_save_checkpoint(checkpoint)
-        checkpoint["state_dict"] = {k: v for k, v in checkpoint["state_dict"].items() if "lora_" in k}
+    def on_validation_epoch_start(self) -> None:
+        self.val_scores: list[float] = []
+
+    def validation_step(self, batch, batch_idx):
+        self.val_scores.append(evaluate_task(self.model, self.tokenizer, self.val_tasks[batch], self.eval_settings)[0]["accuracy"])
+
+    def on_validation_epoch_end(self) -> None:
+        if self.val_scores:
+            self.log("val_acc", sum(self.val_scores) / len(self.val_scores), prog_bar=True, batch_size=1)

@@ -26,7 +26,7 @@ from t2l.assets import MARKER
 from t2l.io import sha256_file
 from t2l.lora.peft_io import ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE
 from t2l.models.bundle import BUNDLE_CONFIG_FILE
-from t2l.training.trainer import checkpoint_step
+from t2l.training.checkpoints import checkpoint_step
 from tests.helpers.bigbench_sdist import small_sdist
 from tests.helpers.kills import KillLog, env_with, leftovers, run_killed, run_to_end, tree_hashes
 from tests.helpers.paths import BIGBENCH, REPO

@@ -52,8 +52,8 @@ def test_control_the_pickle_runs_code_when_loaded_unsafely(bomb):
 
 
 def test_training_checkpoint_readers_never_unpickle(bomb):
-    from t2l.training.hypernet import check_resumable
-    from t2l.training.trainer import checkpoint_step
+    from t2l.training.checkpoints import check_resumable
+    from t2l.training.checkpoints import checkpoint_step
 
     path, marker = bomb
     for read in (checkpoint_step, lambda p: check_resumable(str(p), {})):
@@ -64,7 +64,7 @@ def test_training_checkpoint_readers_never_unpickle(bomb):
 
 def test_resume_drops_a_pickle_checkpoint_instead_of_running_it(bomb):
     """What `resume=true` and the library's resume call first: the checkpoint is judged unreadable."""
-    from t2l.training.trainer import readable_checkpoint
+    from t2l.training.checkpoints import readable_checkpoint
 
     path, marker = bomb
     assert readable_checkpoint(path) is False

@@ -3,7 +3,8 @@
 - no import cycle between t2l modules (imports inside functions count too);
 - a module imports only its own layer or lower ones (the table in t2l/__init__.py);
 - only t2l/app/ imports hydra or omegaconf (config flows one way: app builds plain objects);
-- no module over 400 lines; every subpackage's __init__ says what it holds and may import.
+- no module over 400 lines, no function of 60 lines or more; every subpackage's __init__ says what it holds
+  and may import.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ PACKAGE = REPO / "t2l"
 LAYERS = {"errors": 0, "io": 0, "assets": 0, "hardware": 0, "package_data": 0, "tasks": 1, "lora": 2, "models": 3,
           "eval": 4, "baselines": 4, "training": 5, "app": 6}
 MAX_LINES = 400
+MAX_FUNCTION_LINES = 60   # a function's lines from its `def` to its last line, docstring and nested functions included
 
 
 def module_name(path: Path) -> str:
@@ -128,6 +130,35 @@ def test_hydra_check_sees_a_function_level_import(tmp_path):
 def test_modules_are_small(module):
     lines = len(MODULES[module].read_text().splitlines())
     assert lines <= MAX_LINES, f"{MODULES[module]} has {lines} lines (> {MAX_LINES}); split it by concept"
+
+
+def function_lengths(path: Path) -> list[tuple[int, str]]:
+    """(lines, "path:line name") of every function and method in `path`, nested ones too."""
+    where = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+    return [(node.end_lineno - node.lineno + 1, f"{where}:{node.lineno} {node.name}")
+            for node in ast.walk(ast.parse(path.read_text(), str(path)))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def too_long(lengths: list[tuple[int, str]]) -> list[str]:
+    return [f"{where} ({n} lines)" for n, where in sorted(lengths, reverse=True) if n >= MAX_FUNCTION_LINES]
+
+
+def test_the_longest_function_is_under_60_lines():
+    lengths = [n for p in MODULES.values() for n in function_lengths(p)]
+    over = too_long(lengths)
+    assert not over, f"functions of {MAX_FUNCTION_LINES} lines or more: {over}; split them into named helpers"
+    assert max(lengths)[0] < MAX_FUNCTION_LINES
+
+
+def test_function_lengths_count_a_planted_long_function(tmp_path):
+    """The measure test_the_longest_function_is_under_60_lines uses can fail: a 60-line method (docstring
+    and a nested function included) is measured as 60 lines and reported, its nested function is not."""
+    body = "".join(f"        x{i} = {i}\n" for i in range(56))
+    path = tmp_path / "m.py"
+    path.write_text(f'class C:\n    def long(self):\n        """Doc."""\n        def inner():\n            return 1\n{body}')
+    assert sorted(function_lengths(path)) == [(2, f"{path}:4 inner"), (60, f"{path}:2 long")]
+    assert too_long(function_lengths(path)) == [f"{path}:2 long (60 lines)"]
 
 
 @pytest.mark.parametrize("package", sorted(m for m, p in MODULES.items() if p.name == "__init__.py"))
