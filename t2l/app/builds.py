@@ -27,7 +27,7 @@ from t2l.tasks.descriptions import (
 from t2l.tasks.heldout import heldout_names, refuse_heldout
 from t2l.tasks.registry import TaskCatalog
 from t2l.training.distributed import check_divides, world_size_of
-from t2l.training.hypernet import T2LTrainSettings
+from t2l.training.settings import T2LTrainSettings
 from t2l.training.lora_library import LoRATrainBudget
 
 
@@ -145,8 +145,8 @@ def train_hypernet_job(ctx: RunContext, names: list[str], settings: T2LTrainSett
     from t2l.models.encoder import TaskEncoder
     from t2l.models.hypernet import HyperNet
     from t2l.tasks.schema import pick_validation_names
-    from t2l.training.hypernet import pool_options, train_t2l
-    from t2l.training.pool import training_pool
+    from t2l.training.hypernet import train_t2l
+    from t2l.training.pool import PoolOptions, training_pool
 
     ctx.refuse_contamination(names, what="T2L training")
     world_size = world_size_of(ctx.trainer_kwargs)
@@ -170,7 +170,7 @@ def train_hypernet_job(ctx: RunContext, names: list[str], settings: T2LTrainSett
         model, tokenizer = load_base(ctx.base)
     # The tokenised pool (SFT) or just descriptions (recon), cached by content under T2L_HOME/cache/pools.
     pool = training_pool(ctx.catalog, names, tokenizer if settings.objective == "sft" else None,
-                         ctx.base.chat_template, pool_options(settings), t2l_home() / "cache" / "pools")
+                         ctx.base.chat_template, PoolOptions.of(settings), t2l_home() / "cache" / "pools")
     if settings.val_split:
         val = development_tasks(ctx, settings, names) if needs_base and settings.val_tasks else []
     else:

@@ -30,7 +30,7 @@ from t2l.lora.spec import LoRASpec
 from t2l.models.base import BaseModelSpec
 from t2l.tasks.descriptions import EVAL_BANK
 from t2l.tasks.registry import TaskCatalog
-from t2l.training.hypernet import OBJECTIVES, T2LTrainSettings
+from t2l.training.settings import OBJECTIVES, T2LTrainSettings
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from t2l.eval.scoring import EvalSettings
 from t2l.lora.spec import LoRAConfig
 from t2l.models.hypernet import HyperNetConfig
 from t2l.tasks.registry import TaskSources
-from t2l.training.hypernet import OBJECTIVES
+from t2l.training.settings import OBJECTIVES
 from t2l.training.lora_library import LoRATrainBudget
 
 
@@ -156,7 +156,7 @@ CPU_LIBRARY_TASKS = ["strategyqa", "implicatures", "hindu_knowledge", "misconcep
 class T2LBuild:
     """How to train a T2L row's bundle when it is missing: objective kind + overrides of its dataclasses."""
 
-    objective: str = "sft"                                  # sft | recon (t2l.training.hypernet.OBJECTIVES)
+    objective: str = "sft"                                  # sft | recon (t2l.training.settings.OBJECTIVES)
     settings: dict[str, Any] = field(default_factory=dict)  # overrides of SFTObjective / ReconObjective
     hypernet: dict[str, Any] = field(default_factory=dict)  # overrides of HyperNetConfig
     split: str = "bigbench_train"                           # the training tasks

@@ -19,7 +19,7 @@ from t2l.eval.scoring import EvalSettings
 from t2l.lora.spec import LoRAConfig
 from t2l.models.hypernet import HyperNetConfig
 from t2l.tasks.descriptions import EVAL_BANK
-from t2l.training.hypernet import ReconObjective, SFTObjective
+from t2l.training.settings import ReconObjective, SFTObjective
 from t2l.training.lora_library import LoRATrainBudget
 from tests.helpers.paths import CONF, REPO
 
