@@ -108,11 +108,10 @@ def lorahub_row(tasks: Sequence[Task], adapters, base, spec, model, tokenizer, s
 def benchmark_job(cfg: DictConfig) -> dict:
     """Build what is missing, refuse contamination, score every row, write results and the report."""
     from t2l.app.builds import run_context
-    from t2l.app.config import select_tasks, settings_of, task_catalog, to_object
+    from t2l.app.config import select_tasks, task_catalog, to_object
     from t2l.eval.rows import evaluate_rows
     from t2l.models.base import load_base
     from t2l.models.bundle import T2L
-    from t2l.training.lora_library import LoRATrainBudget
 
     start = time.perf_counter()
     config: BenchmarkConfig = to_object(cfg.benchmark)
@@ -122,8 +121,7 @@ def benchmark_job(cfg: DictConfig) -> dict:
     if outside:
         raise T2LError(f"benchmark tasks must be held-out ({HELDOUT_SPLIT}, {GENERATED_SPLIT}); {outside[:5]} are not")
     tasks = [task_catalog(cfg, evaluation=True).load(n) for n in names]   # with their evaluation descriptions
-    build_missing(ctx, config, names, settings_of(cfg.library.budget, LoRATrainBudget),
-                  int(cfg.library.multitask.val_tasks))
+    build_missing(ctx, config, names, to_object(cfg.library.budget), int(cfg.library.multitask.val_tasks))
     library = ctx.library()
     bundles = {row: T2L.from_pretrained(Path(spec.run_dir) / "hypernet", base=ctx.base, lora=ctx.spec)
                for row, spec in config.t2l.items()}

@@ -72,6 +72,11 @@ class RunContext:
     def logger(self, name: str):
         return self.make_logger(name) if self.make_logger else None
 
+    def with_sources(self, **changes) -> "RunContext":
+        """This context over the tasks of its TaskSources changed by `changes` (e.g. fetched SNI data):
+        a new context, never an edited config."""
+        return replace(self, catalog=TaskCatalog(replace(self.catalog.sources, **changes)))
+
 
 def run_context(cfg: DictConfig) -> RunContext:
     from omegaconf import OmegaConf

@@ -259,7 +259,9 @@ def logger_factory(cfg: DictConfig):
 
 
 def settings_of(node, cls) -> Any:
-    """A dataclass of type `cls` from a structured node, or from a plain dict of its fields (tests, notebooks)."""
+    """A dataclass of type `cls` from a plain dict of its fields: the benchmark's build recipes
+    (benchmark.t2l.<row>.build), which are dicts of overrides. Config groups need none of this: the schemas
+    type them, and `to_object` returns their dataclasses."""
     value = to_object(node)
     if isinstance(value, cls):
         return value
@@ -270,8 +272,8 @@ def settings_of(node, cls) -> Any:
 
 
 def objective_settings(node) -> T2LTrainSettings:
+    """The SFTObjective / ReconObjective a plain dict's `objective` names, with the dict's fields (see settings_of)."""
     kind = node.get("objective") if hasattr(node, "get") else None
     if kind not in OBJECTIVES:
         raise T2LError(f"objective '{kind}' is unknown; choose one of t2l/conf/objective/*.yaml: {sorted(OBJECTIVES)}")
     return settings_of(node, OBJECTIVES[kind])
-

@@ -15,22 +15,14 @@ from t2l.app.builds import (
     train_library_job,
     train_multitask_job,
 )
-from t2l.app.config import (
-    CONF_DIR,
-    compose,
-    objective_settings,
-    select_tasks,
-    settings_of,
-)
-from t2l.app.fetch import FetchConfig
+from t2l.app.config import CONF_DIR, compose, select_tasks, to_object
 from t2l.errors import T2LError
-from t2l.models.hypernet import HyperNetConfig
 from t2l.training.lora_library import LoRATrainBudget
 
 
 # -- config -> job arguments -----------------------------------------------------------------------------------
 def _budget(cfg: DictConfig) -> LoRATrainBudget:
-    return settings_of(cfg.library.budget, LoRATrainBudget)
+    return to_object(cfg.library.budget)   # typed by the schema: a LoRATrainBudget
 
 
 def _library(cfg: DictConfig, namespace: str) -> dict:
@@ -60,12 +52,15 @@ def _hypernet(cfg: DictConfig) -> dict:
     if cfg.fetch.enabled:   # the paper's setup: adapters + SNI data fetched, imported, then trained on
         from t2l.app.fetch import fetch_paper_setup
 
-        names, dirs = fetch_paper_setup(settings_of(cfg.fetch, FetchConfig), ctx.library())
-        cfg.data.sni, cfg.tasks, cfg.split = dirs, names, None
-        ctx = run_context(cfg)
-    return train_hypernet_job(ctx, select_tasks(cfg, ctx.catalog), objective_settings(cfg.objective),
-                              settings_of(cfg.hypernet, HyperNetConfig), out_dir(cfg), str(cfg.run),
-                              bool(cfg.resume))
+        fetched, dirs = fetch_paper_setup(to_object(cfg.fetch), ctx.library())
+        ctx = ctx.with_sources(sni=dirs)
+        names = select_tasks({"tasks": fetched}, ctx.catalog)   # the fetched tasks, not tasks= / split=
+    else:
+        names = select_tasks(cfg, ctx.catalog)
+    # The schema types both groups, so to_object hands over the SFTObjective / ReconObjective and the
+    # HyperNetConfig themselves.
+    return train_hypernet_job(ctx, names, to_object(cfg.objective), to_object(cfg.hypernet), out_dir(cfg),
+                              str(cfg.run), bool(cfg.resume))
 
 
 def _benchmark(cfg: DictConfig) -> dict:

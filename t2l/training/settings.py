@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from t2l.errors import T2LError
 from t2l.training.guard import FaultPolicy
 
 
@@ -55,6 +56,9 @@ class T2LTrainSettings:
     guard: FaultPolicy = field(default_factory=FaultPolicy)   # numerical faults (t2l.training.guard)
 
     def __post_init__(self):
+        if self.objective not in OBJECTIVES:   # at composition, before any model loads
+            raise T2LError(f"objective '{self.objective}' is unknown; choose one of t2l/conf/objective/*.yaml: "
+                           f"{sorted(OBJECTIVES)}")
         if isinstance(self.guard, dict):
             self.guard = FaultPolicy(**self.guard)
 

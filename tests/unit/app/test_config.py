@@ -12,13 +12,14 @@ import sys
 import pytest
 from omegaconf import OmegaConf
 
-from t2l.app.config import compose, objective_settings, settings_of
+from t2l.app.config import compose, objective_settings, settings_of, to_object
 from t2l.baselines.lorahub import LoraHubSettings
 from t2l.errors import T2LError
 from t2l.eval.scoring import EvalSettings
 from t2l.lora.spec import LoRAConfig
 from t2l.models.hypernet import HyperNetConfig
 from t2l.tasks.descriptions import EVAL_BANK
+from t2l.tasks.registry import TaskSources
 from t2l.training.settings import ReconObjective, SFTObjective
 from t2l.training.lora_library import LoRATrainBudget
 from tests.helpers.paths import CONF, REPO
@@ -44,20 +45,39 @@ def test_bad_keys_and_groups_are_one_line_naming_the_fix(overrides, message):
 
 
 def test_defaults_live_in_the_dataclasses():
-    """What train.py composes is exactly what a notebook gets from the dataclasses' defaults."""
+    """What train.py composes is exactly what a notebook gets from the dataclasses' defaults; the schemas
+    type the groups, so to_object hands over the dataclasses themselves."""
     cfg = compose("train", ["experiment=t2l_sft"])
-    assert objective_settings(cfg.objective) == SFTObjective()
-    assert settings_of(cfg.hypernet, HyperNetConfig) == HyperNetConfig(size="M")
-    assert settings_of(cfg.library.budget, LoRATrainBudget) == LoRATrainBudget()
+    assert to_object(cfg.objective) == SFTObjective()
+    assert to_object(cfg.hypernet) == HyperNetConfig(size="M")
+    assert to_object(cfg.library.budget) == LoRATrainBudget()
     assert OmegaConf.to_object(cfg.lora) == LoRAConfig()
     recon = compose("train", ["experiment=t2l_recon"])
-    assert objective_settings(recon.objective) == ReconObjective()
-    assert settings_of(recon.hypernet, HyperNetConfig) == HyperNetConfig(size="M", init_head_weights="small")
+    assert to_object(recon.objective) == ReconObjective()
+    assert to_object(recon.hypernet) == HyperNetConfig(size="M", init_head_weights="small")
+    whole = OmegaConf.to_object(recon)
+    assert isinstance(whole.objective, ReconObjective) and isinstance(whole.data, TaskSources)
     lorahub = compose("lorahub", [])
     assert {f.name: lorahub[f.name] for f in dataclasses.fields(LoraHubSettings)} == dataclasses.asdict(LoraHubSettings())
     evaluation = compose("eval", [])
     assert (evaluation.limit, evaluation.batch_size, evaluation.eval_split) == (
         EvalSettings.limit, EvalSettings.batch_size, EvalSettings.split)
+
+
+def test_build_recipes_become_settings():
+    """The benchmark's build recipes are plain dicts: settings_of / objective_settings check their keys."""
+    assert objective_settings({"objective": "recon", "lr": 0.5}) == ReconObjective(lr=0.5)
+    assert settings_of({"size": "S"}, HyperNetConfig) == HyperNetConfig(size="S")
+    with pytest.raises(T2LError, match="objective 'nope' is unknown"):
+        objective_settings({"objective": "nope"})
+    with pytest.raises(T2LError, match=r"HyperNetConfig has no keys \['sz'\]"):
+        settings_of({"sz": "S"}, HyperNetConfig)
+
+
+def test_a_composed_objective_of_unknown_kind_fails_naming_the_choices():
+    cfg = compose("train", ["objective.objective=nope"])
+    with pytest.raises(T2LError, match=r"objective 'nope' is unknown; choose one of t2l/conf/objective"):
+        to_object(cfg.objective)
 
 
 def test_group_files_only_override():
