@@ -39,6 +39,31 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
 # -- composing, with one-line errors ----------------------------------------------------------------------
+# Keys whose values are free text (descriptions people type): passed as plain strings, never parsed by
+# Hydra, so commas, quotes, '=', ':', brackets and newlines arrive as typed. A value that is a whole
+# Hydra list (`[first, second]`) is still a list.
+FREE_TEXT = {"generate": ("description",)}
+
+
+def split_free_text(config_name: str, overrides: list[str]) -> tuple[list[str], dict[str, object]]:
+    """(overrides for Hydra, {key: value} set verbatim after composing)."""
+    keys = FREE_TEXT.get(config_name, ())
+    hydra_overrides, verbatim = [], {}
+    for override in overrides:
+        key, eq, value = override.partition("=")
+        if eq and key in keys:
+            stripped = value.strip()
+            if stripped.startswith("[") and stripped.endswith("]") and "\n" not in stripped:
+                hydra_overrides.append(override)   # a Hydra list of descriptions
+            else:
+                if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                    value = value[1:-1]  # Hydra's quoting ('...') still works; the quotes are not part of the text
+                verbatim.setdefault(key, []).append(value)
+        else:
+            hydra_overrides.append(override)
+    return hydra_overrides, {k: v[0] if len(v) == 1 else v for k, v in verbatim.items()}
+
+
 _UNKNOWN_KEY = re.compile(r"Key '(?P<key>[^']+)' (?:is )?not in (?:struct|'(?P<schema>\w+)')")
 _FULL_KEY = re.compile(r"full_key: (?P<full>\S+)")
 
@@ -81,16 +106,25 @@ def explain_unknown_key(full_key: str, schema: str | None, config_name: str, cho
 
 
 def compose(config_name: str, overrides: list[str]) -> DictConfig:
-    """Compose t2l/conf/<config_name>.yaml with overrides; every config error becomes one T2LError line."""
+    """Compose t2l/conf/<config_name>.yaml with overrides, free-text keys (FREE_TEXT) taken as typed; every
+    config error becomes one T2LError line. The one compose of the `t2l` subcommands and of train.py's
+    up-front check (t2l.app.jobs.check_command_line)."""
+    overrides, free = split_free_text(config_name, list(overrides))
+    cfg = _compose_checked(config_name, overrides)
+    for key, value in free.items():
+        OmegaConf.update(cfg, key, value, merge=False)
+    return cfg
+
+
+def _compose_checked(config_name: str, overrides: list[str]) -> DictConfig:
     from hydra.errors import HydraException, MissingConfigException
     from omegaconf.errors import OmegaConfBaseException
 
     if not CONF_DIR.is_dir():
         raise T2LError(f"config directory {CONF_DIR} not found; set T2L_CONF_DIR or reinstall with `pip install -e .`")
     register_schemas()
-    overrides = list(overrides)
     try:
-        cfg = compose_plain(config_name, overrides, hydra_node=False)
+        cfg = _hydra_compose(config_name, overrides, hydra_node=False)
         _resolve_given(cfg, overrides)
         return cfg
     except MissingConfigException as err:
@@ -131,7 +165,7 @@ def _explain(err: Exception, overrides: list[str], config_name: str) -> str:
         full_key = full["full"] if full else unknown["key"]
         choices, known = {}, []
         try:  # the config without the bad key: which files were chosen, which keys exist
-            cfg = compose_plain(config_name, [o for o in overrides if o.split("=", 1)[0].lstrip("+~") != full_key])
+            cfg = _hydra_compose(config_name, [o for o in overrides if o.split("=", 1)[0].lstrip("+~") != full_key])
             choices = dict(cfg.hydra.runtime.choices)
             known = _all_keys(cfg)
         except Exception:  # noqa: BLE001 - the hint is a nicety; the error line stands without it
@@ -143,7 +177,7 @@ def _explain(err: Exception, overrides: list[str], config_name: str) -> str:
     return f"bad override{f' {culprit!r}' if culprit else ''}: {first}"
 
 
-def compose_plain(config_name: str, overrides: list[str], hydra_node: bool = True) -> DictConfig:
+def _hydra_compose(config_name: str, overrides: list[str], hydra_node: bool = True) -> DictConfig:
     """Hydra's compose as is (errors not translated). hydra_node keeps cfg.hydra, whose
     runtime.choices names each group's file. Inside train.py's @hydra.main Hydra is already initialised
     on the same t2l/conf/ directory, so it is reused."""

@@ -91,6 +91,9 @@ def check_command_line(config_name: str, argv: list[str]) -> None:
     """Compose train.py's overrides once up front, so a bad key, group or job is one line and exit 2.
 
     Hydra's own flags (-m, --cfg, hydra/... overrides) are left to Hydra, which reports those itself.
+    This is the same compose as the `t2l` subcommands'. @hydra.main then composes the run's config again:
+    it owns the run directory, job logging, sweeps (-m) and launchers, and reports its own composition
+    errors in several lines with exit 1, so the check cannot move inside it.
     """
     import sys
 
