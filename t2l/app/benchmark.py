@@ -2,8 +2,9 @@
 
 The benchmark reads the library (task LoRAs, the multi-task LoRA, oracle LoRAs) from `library.dir`
 and T2L bundles from `benchmark.t2l.<row>.run_dir`/hypernet. What is missing is built first, when
-`benchmark.build.missing` is true, by the same job functions train.py runs (t2l.app.builds), with
-structured arguments; each build prints the equivalent train.py command. Then one base model scores
+`benchmark.build.missing` is true, by the same job functions train.py runs (t2l.app.builds); a T2L row's
+bundle by composing the experiment its row names (benchmark.t2l.<row>.experiment, a file in
+t2l/conf/experiment/). Each build prints the equivalent train.py command. Then one base model scores
 every row through t2l.eval.rows, and results.json + the report are written.
 """
 
@@ -11,11 +12,11 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 from omegaconf import DictConfig, OmegaConf
 
-from t2l.app.schemas import BenchmarkConfig
+from t2l.app.schemas import BenchmarkConfig, T2LRow
 from t2l.baselines.lorahub import LoraHubSettings
 from t2l.errors import T2LError
 from t2l.eval.rows import BenchmarkRow
@@ -24,53 +25,48 @@ from t2l.tasks.heldout import GENERATED_SPLIT, HELDOUT_SPLIT, refuse_heldout
 from t2l.tasks.schema import Task
 
 
-def _command(experiment: str, changes: dict[str, Any], extra: Sequence[str] = ()) -> str:
-    parts = [f"experiment={experiment}", *extra]
-    for key, value in changes.items():
-        shown = f"[{','.join(map(str, value))}]" if isinstance(value, (list, tuple)) else value
-        parts.append(f"{key}={shown}")
-    return "python train.py " + " ".join(parts)
+def _command(overrides: Sequence[str]) -> str:
+    """The train.py command line a build is equivalent to (printed before it runs, listed when it may not)."""
+    return "python train.py " + " ".join(overrides)
+
+
+def _hydra_list(key: str, values: Sequence) -> str:
+    return f"{key}=[{','.join(map(str, values))}]"
+
+
+def t2l_build(ctx, row: str, spec: T2LRow):
+    """(command, job) that trains a T2L row's bundle: its experiment composed as train.py composes it (so a
+    bad recipe fails here, before anything trains), run on the benchmark's own context."""
+    from t2l.app.builds import train_hypernet_job
+    from t2l.app.config import compose, select_tasks, to_object
+
+    overrides = [f"experiment={spec.experiment}", *spec.overrides, f"out_dir={spec.run_dir}"]
+    cfg = compose("train", [*overrides, f"seed={ctx.seed}"])
+    settings, options, names = to_object(cfg.objective), to_object(cfg.hypernet), select_tasks(cfg, ctx.catalog)
+    return _command(overrides), lambda: train_hypernet_job(ctx, names, settings, options, Path(spec.run_dir), row)
 
 
 def build_missing(ctx, config: BenchmarkConfig, names: list[str], budget, multitask_val_tasks: int) -> None:
     """Train what the rows need and the disk lacks, through the job functions (never train.py's dispatch)."""
-    from t2l.app.builds import (
-        budget_overrides,
-        train_hypernet_job,
-        train_library_job,
-        train_multitask_job,
-    )
-    from t2l.app.config import objective_settings, settings_of
-    from t2l.models.hypernet import HyperNetConfig
+    from t2l.app.builds import budget_overrides, train_library_job, train_multitask_job
 
     build = config.build
     todo = []
     library = ctx.library()
     if len(library.entries("tasks")) < build.min_library:
-        todo.append((_command("library", {"tasks": build.library_tasks}),
+        todo.append((_command(["experiment=library", _hydra_list("tasks", build.library_tasks)]),
                      lambda: train_library_job(ctx, list(build.library_tasks), budget)))
     if config.rows.multitask and not library.has("multitask", "multitask"):
         pool = ctx.catalog.select(split=build.multitask_split)
-        todo.append((_command("multitask", {f"library.budget.{k}": v for k, v in build.multitask.items()}),
+        todo.append((_command(["experiment=multitask", *(f"library.budget.{k}={v}" for k, v in build.multitask.items())]),
                      lambda: train_multitask_job(ctx, pool, budget_overrides(budget, dict(build.multitask)),
                                                  multitask_val_tasks)))
     missing = [n for n in names if not library.has("oracle", n)]
     if config.rows.oracle and missing:
-        todo.append((_command("oracle", {"tasks": missing}),
+        todo.append((_command(["experiment=oracle", _hydra_list("tasks", missing)]),
                      lambda: train_library_job(ctx, missing, budget, namespace="oracle")))
-    for row, spec in config.t2l.items():
-        run_dir = Path(spec.run_dir)
-        if (run_dir / "hypernet" / "t2l_config.json").is_file():
-            continue
-        settings = objective_settings({"objective": spec.build.objective, "seed": ctx.seed, **spec.build.settings})
-        options = settings_of(dict(spec.build.hypernet), HyperNetConfig)
-        experiment = f"t2l_{spec.build.objective}"
-        changes = {**{f"objective.{k}": v for k, v in spec.build.settings.items()},
-                   **{f"hypernet.{k}": v for k, v in spec.build.hypernet.items()}}
-        train_names = ctx.catalog.select(split=spec.build.split)
-        todo.append((_command(experiment, changes, [f"out_dir={run_dir}"]),
-                     lambda s=settings, o=options, d=run_dir, r=row, t=train_names:
-                     train_hypernet_job(ctx, t, s, o, d, r)))
+    todo += [t2l_build(ctx, row, spec) for row, spec in config.t2l.items()
+             if not (Path(spec.run_dir) / "hypernet" / "t2l_config.json").is_file()]
     if todo and not build.missing:
         raise T2LError("the benchmark is missing artifacts; build them with:\n  "
                        + "\n  ".join(command for command, _ in todo) + "\n(or set benchmark.build.missing=true)")

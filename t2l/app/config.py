@@ -16,7 +16,7 @@ import difflib
 import logging
 import os
 import re
-from dataclasses import fields, is_dataclass
+from dataclasses import is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,6 @@ from t2l.lora.spec import LoRASpec
 from t2l.models.base import BaseModelSpec
 from t2l.tasks.descriptions import EVAL_BANK
 from t2l.tasks.registry import TaskCatalog
-from t2l.training.settings import OBJECTIVES, T2LTrainSettings
 
 log = logging.getLogger(__name__)
 
@@ -290,24 +289,3 @@ def logger_factory(cfg: DictConfig):
         return logger
 
     return make
-
-
-def settings_of(node, cls) -> Any:
-    """A dataclass of type `cls` from a plain dict of its fields: the benchmark's build recipes
-    (benchmark.t2l.<row>.build), which are dicts of overrides. Config groups need none of this: the schemas
-    type them, and `to_object` returns their dataclasses."""
-    value = to_object(node)
-    if isinstance(value, cls):
-        return value
-    unknown = set(value) - {f.name for f in fields(cls)}
-    if unknown:
-        raise T2LError(f"{cls.__name__} has no keys {sorted(unknown)}; allowed: {[f.name for f in fields(cls)]}")
-    return cls(**value)
-
-
-def objective_settings(node) -> T2LTrainSettings:
-    """The SFTObjective / ReconObjective a plain dict's `objective` names, with the dict's fields (see settings_of)."""
-    kind = node.get("objective") if hasattr(node, "get") else None
-    if kind not in OBJECTIVES:
-        raise T2LError(f"objective '{kind}' is unknown; choose one of t2l/conf/objective/*.yaml: {sorted(OBJECTIVES)}")
-    return settings_of(node, OBJECTIVES[kind])

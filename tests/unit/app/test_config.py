@@ -12,7 +12,8 @@ import sys
 import pytest
 from omegaconf import OmegaConf
 
-from t2l.app.config import compose, objective_settings, settings_of, to_object
+from t2l.app.config import compose, to_object
+from t2l.app.schemas import BenchmarkConfig
 from t2l.baselines.lorahub import LoraHubSettings
 from t2l.errors import T2LError
 from t2l.eval.scoring import EvalSettings
@@ -64,14 +65,17 @@ def test_defaults_live_in_the_dataclasses():
         EvalSettings.limit, EvalSettings.batch_size, EvalSettings.split)
 
 
-def test_build_recipes_become_settings():
-    """The benchmark's build recipes are plain dicts: settings_of / objective_settings check their keys."""
-    assert objective_settings({"objective": "recon", "lr": 0.5}) == ReconObjective(lr=0.5)
-    assert settings_of({"size": "S"}, HyperNetConfig) == HyperNetConfig(size="S")
-    with pytest.raises(T2LError, match="objective 'nope' is unknown"):
-        objective_settings({"objective": "nope"})
-    with pytest.raises(T2LError, match=r"HyperNetConfig has no keys \['sz'\]"):
-        settings_of({"sz": "S"}, HyperNetConfig)
+def test_the_benchmarks_t2l_builds_are_experiments():
+    """benchmark.t2l.<row>.experiment names a t2l/conf/experiment/ file: the CPU-budget SFT row is t2l_sft
+    plus its budget, the recon row t2l_recon itself."""
+    rows = BenchmarkConfig().t2l
+    sft = compose("train", [f"experiment={rows['t2l_sft_M'].experiment}"])
+    assert to_object(sft.objective) == SFTObjective(max_steps=100, val_tasks=0, max_train_examples=64, lr=1.0e-4,
+                                                     head_lr=3.0e-5)
+    assert to_object(sft.hypernet) == HyperNetConfig(size="M") and (sft.job, sft.split) == ("t2l", "bigbench_train")
+    recon = compose("train", [f"experiment={rows['t2l_recon'].experiment}"])
+    assert to_object(recon.objective) == ReconObjective()
+    assert to_object(recon.hypernet) == HyperNetConfig(size="M", init_head_weights="small")
 
 
 def test_a_composed_objective_of_unknown_kind_fails_naming_the_choices():
