@@ -11,12 +11,11 @@ every row through t2l.eval.rows, and results.json + the report are written.
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
-from omegaconf import DictConfig, OmegaConf
-
-from t2l.app.schemas import BenchmarkConfig, T2LRow
+from t2l.app.schemas import BenchmarkConfig, T2LRow, TrainConfig
 from t2l.baselines.lorahub import LoraHubSettings
 from t2l.errors import T2LError
 from t2l.eval.rows import BenchmarkRow
@@ -38,12 +37,13 @@ def t2l_build(ctx, row: str, spec: T2LRow):
     """(command, job) that trains a T2L row's bundle: its experiment composed as train.py composes it (so a
     bad recipe fails here, before anything trains), run on the benchmark's own context."""
     from t2l.app.builds import train_hypernet_job
-    from t2l.app.config import compose, select_tasks, to_object
+    from t2l.app.config import compose, job_config, select_tasks
 
     overrides = [f"experiment={spec.experiment}", *spec.overrides, f"out_dir={spec.run_dir}"]
-    cfg = compose("train", [*overrides, f"seed={ctx.seed}"])
-    settings, options, names = to_object(cfg.objective), to_object(cfg.hypernet), select_tasks(cfg, ctx.catalog)
-    return _command(overrides), lambda: train_hypernet_job(ctx, names, settings, options, Path(spec.run_dir), row)
+    build = job_config(compose("train", [*overrides, f"seed={ctx.seed}"]))
+    names = select_tasks(build, ctx.catalog)
+    return _command(overrides), lambda: train_hypernet_job(ctx, names, build.objective, build.hypernet,
+                                                           Path(spec.run_dir), row)
 
 
 def build_missing(ctx, config: BenchmarkConfig, names: list[str], budget, multitask_val_tasks: int) -> None:
@@ -87,8 +87,6 @@ def retrieval_rows(index, tasks: Sequence[Task], k: int) -> list[BenchmarkRow]:
 def lorahub_row(tasks: Sequence[Task], adapters, base, spec, model, tokenizer, settings: LoraHubSettings,
                 seed: int) -> BenchmarkRow:
     """LoraHub per task: `examples` of its train split, `budget` evaluations, `modules` library LoRAs."""
-    from dataclasses import asdict
-
     from t2l.baselines.lorahub import run_lorahub
 
     results = [run_lorahub(t, adapters, base, spec, **asdict(settings), seed=seed, model=model, tokenizer=tokenizer,
@@ -101,23 +99,24 @@ def lorahub_row(tasks: Sequence[Task], adapters, base, spec, model, tokenizer, s
         "optimizer": settings.optimizer, "search_seconds": round(sum(r.seconds for r in results), 1)})
 
 
-def benchmark_job(cfg: DictConfig) -> dict:
-    """Build what is missing, refuse contamination, score every row, write results and the report."""
+def benchmark_job(run: TrainConfig) -> dict:
+    """Build what is missing, refuse contamination, score every row, write results and the report.
+    `run`: train.py's config, converted (t2l.app.config.job_config)."""
     from t2l.app.builds import run_context
-    from t2l.app.config import select_tasks, task_catalog, to_object
+    from t2l.app.config import select_tasks, task_catalog
     from t2l.eval.rows import evaluate_rows
     from t2l.models.base import load_base
     from t2l.models.bundle import T2L
 
     start = time.perf_counter()
-    config: BenchmarkConfig = to_object(cfg.benchmark)
-    ctx = run_context(cfg)
-    names = select_tasks(cfg, ctx.catalog, HELDOUT_SPLIT)
+    config: BenchmarkConfig = run.benchmark
+    ctx = run_context(run)
+    names = select_tasks(run, ctx.catalog, HELDOUT_SPLIT)
     outside = [n for n in names if n not in ctx.heldout()]
     if outside:
         raise T2LError(f"benchmark tasks must be held-out ({HELDOUT_SPLIT}, {GENERATED_SPLIT}); {outside[:5]} are not")
-    tasks = [task_catalog(cfg, evaluation=True).load(n) for n in names]   # with their evaluation descriptions
-    build_missing(ctx, config, names, to_object(cfg.library.budget), int(cfg.library.multitask.val_tasks))
+    tasks = [task_catalog(run, evaluation=True).load(n) for n in names]   # with their evaluation descriptions
+    build_missing(ctx, config, names, run.library.budget, int(run.library.multitask.val_tasks))
     library = ctx.library()
     bundles = {row: T2L.from_pretrained(Path(spec.run_dir) / "hypernet", base=ctx.base, lora=ctx.spec)
                for row, spec in config.t2l.items()}
@@ -129,7 +128,7 @@ def benchmark_job(cfg: DictConfig) -> dict:
     results, predictions = evaluate_rows(model, tokenizer, tasks, rows, ctx.spec, settings)
     head = results["methods"][config.primary] if config.primary in results["methods"] else results["methods"]["base"]
     results = {"tasks": head["tasks"], "average": head["average"], **results,
-               "config": OmegaConf.to_container(cfg, resolve=True), "seconds": round(time.perf_counter() - start, 1)}
+               "config": asdict(run), "seconds": round(time.perf_counter() - start, 1)}
     out = write_benchmark(config, results, predictions)
     log_benchmark(ctx.logger("benchmark"), results, Path(config.plots) if config.report and config.plots else None)
     return {"results": str(out / "results.json"), "average": {k: v["average"] for k, v in results["methods"].items()}}

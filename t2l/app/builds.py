@@ -11,7 +11,6 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig
 
 from t2l.errors import T2LError
 from t2l.lora.library import Library
@@ -78,22 +77,23 @@ class RunContext:
         return replace(self, catalog=TaskCatalog(replace(self.catalog.sources, **changes)))
 
 
-def run_context(cfg: DictConfig) -> RunContext:
-    from omegaconf import OmegaConf
-
+def run_context(cfg) -> RunContext:
+    """The context of a train.py job's config (t2l.app.config.job_config's TrainConfig, or the composed
+    DictConfig it comes from)."""
     from t2l.app.config import (
         base_model_spec,
         logger_factory,
         lora_spec,
         resolve_device,
         task_catalog,
+        to_object,
         trainer_arguments,
     )
 
     base = base_model_spec(cfg)
     return RunContext(base=base, spec=lora_spec(cfg, base), catalog=task_catalog(cfg),
                       library_dir=Path(str(cfg.library.dir)).expanduser(),
-                      encoder_config=OmegaConf.to_container(cfg.encoder, resolve=True),
+                      encoder_config=to_object(cfg.encoder),
                       trainer_kwargs=trainer_arguments(cfg), make_logger=logger_factory(cfg), seed=int(cfg.seed),
                       device=resolve_device(str(cfg.device)))
 

@@ -191,14 +191,31 @@ def _hydra_compose(config_name: str, overrides: list[str], hydra_node: bool = Tr
 
 
 # -- cfg -> objects ----------------------------------------------------------------------------------------
+# train.py's jobs convert the composed config once (`job_config`: a TrainConfig whose typed groups are the
+# settings objects, the untyped ones plain dicts); `t2l` subcommands read their DictConfig. The helpers
+# below take either, through `setting` and `to_object`.
+def job_config(cfg: DictConfig) -> Any:
+    """The composed config as its schema's dataclass (TrainConfig), every interpolation resolved: the one
+    conversion of a train.py job's config."""
+    return OmegaConf.to_object(cfg)
+
+
 def to_object(node) -> Any:
-    """A structured node as its dataclass instance, a plain node as dicts/lists (interpolations resolved)."""
+    """A structured node as its dataclass instance, a plain node as dicts/lists (interpolations resolved);
+    anything else (an already converted value) as it is."""
     if isinstance(node, (DictConfig, ListConfig)):
         if isinstance(node, DictConfig) and OmegaConf.get_type(node) not in (dict, None) and is_dataclass(
                 OmegaConf.get_type(node)):
             return OmegaConf.to_object(node)
         return OmegaConf.to_container(node, resolve=True)
     return node
+
+
+def setting(cfg, key: str, default: Any = None) -> Any:
+    """cfg's top-level `key`, whether cfg is a composed DictConfig, a plain dict or a converted schema."""
+    if isinstance(cfg, (dict, DictConfig)):
+        return cfg.get(key, default)
+    return getattr(cfg, key, default)
 
 
 def resolve_device(device: str) -> str:
@@ -212,7 +229,7 @@ def resolve_device(device: str) -> str:
 
 
 def base_model_spec(cfg: DictConfig) -> BaseModelSpec:
-    return BaseModelSpec.from_dict(OmegaConf.to_container(cfg.base_model, resolve=True))
+    return BaseModelSpec.from_dict(to_object(cfg.base_model))
 
 
 def lora_spec(cfg: DictConfig, base: BaseModelSpec) -> LoRASpec:
@@ -230,7 +247,7 @@ def task_catalog(cfg: DictConfig, evaluation: bool = False) -> TaskCatalog:
 
 def select_tasks(cfg: DictConfig, catalog: TaskCatalog, default_split: str | None = None) -> list[str]:
     """Names from `tasks=` or `split=` (or `default_split`), minus data.exclude / data.exclude_file."""
-    tasks, split = cfg.get("tasks"), cfg.get("split") or default_split
+    tasks, split = setting(cfg, "tasks"), setting(cfg, "split") or default_split
     names = catalog.select(tasks=list(tasks) if tasks else None, split=split)
     if not names:
         raise T2LError("every selected task is excluded; loosen data.exclude / data.exclude_file")
@@ -242,15 +259,15 @@ def trainer_arguments(cfg: DictConfig) -> dict:
     instantiated); the accelerator follows the one `device` key."""
     from hydra.utils import instantiate
 
-    node = cfg.get("trainer")
-    device = resolve_device(str(cfg.get("device", "auto")))
-    refuse_fsdp_on_cpu(OmegaConf.to_container(node, resolve=True) if node else {}, device)
+    node = setting(cfg, "trainer")
+    device = resolve_device(str(setting(cfg, "device", "auto")))
+    refuse_fsdp_on_cpu(to_object(node) if node else {}, device)
     kwargs = instantiate(node, _convert_="all") if node else {}
-    if str(cfg.get("device", "auto")) != "auto" and "accelerator" not in kwargs:
+    if str(setting(cfg, "device", "auto")) != "auto" and "accelerator" not in kwargs:
         kwargs["accelerator"] = "gpu" if device.startswith("cuda") else device
     if "precision" not in kwargs:   # trainer.precision (Lightning's own names) wins over the top-level key
-        picked, why = choose_precision(str(cfg.get("precision", "auto")), device)
-        log.info("precision=%s -> %s (%s; %s)", cfg.get("precision", "auto"), picked, why, machine_line())
+        picked, why = choose_precision(str(setting(cfg, "precision", "auto")), device)
+        log.info("precision=%s -> %s (%s; %s)", setting(cfg, "precision", "auto"), picked, why, machine_line())
         kwargs["precision"] = lightning_precision(picked)
     if "plugins" not in kwargs and under_slurm():
         # One requeue mechanism: submitit's (hydra/launcher=slurm). Lightning's SLURM environment still
@@ -279,12 +296,12 @@ def logger_factory(cfg: DictConfig):
     """name -> a Lightning logger from t2l/conf/logger/*.yaml (Hydra's instantiate), or None without one."""
     from hydra.utils import instantiate
 
-    if not cfg.get("logger"):
+    if not setting(cfg, "logger"):
         return None
-    composed = OmegaConf.to_container(cfg, resolve=True)
+    composed = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else dataclasses.asdict(cfg)
 
     def make(name: str):
-        logger = instantiate(cfg.logger, name=name.replace(":", "__"))
+        logger = instantiate(setting(cfg, "logger"), name=name.replace(":", "__"))
         logger.log_hyperparams(composed)   # the whole composed config (wandb: the run's config)
         return logger
 
