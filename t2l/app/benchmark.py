@@ -58,7 +58,8 @@ def build_missing(ctx, config: BenchmarkConfig, names: list[str], budget, multit
                      lambda: train_library_job(ctx, list(build.library_tasks), budget)))
     if config.rows.multitask and not library.has("multitask", "multitask"):
         pool = ctx.catalog.select(split=build.multitask_split)
-        todo.append((_command(["experiment=multitask", *(f"library.budget.{k}={v}" for k, v in build.multitask.items())]),
+        changes = [f"library.budget.{k}={v}" for k, v in build.multitask.items()]
+        todo.append((_command(["experiment=multitask", *changes]),
                      lambda: train_multitask_job(ctx, pool, budget_overrides(budget, dict(build.multitask)),
                                                  multitask_val_tasks)))
     missing = [n for n in names if not library.has("oracle", n)]

@@ -102,7 +102,8 @@ class HyperModule(TrainingModule):
                 rows.append(description)
                 continue
             pool = self.example_embeddings[t]
-            pooled = pool_examples(pool[rng.sample(range(len(pool)), min(self.settings.condition_examples, len(pool)))])
+            k = min(self.settings.condition_examples, len(pool))
+            pooled = pool_examples(pool[rng.sample(range(len(pool)), k)])
             rows.append(pooled if mode == "examples" else combine(description, pooled))
         return torch.stack(rows).to(self.device)
 
@@ -192,9 +193,10 @@ class T2LSFTModule(HyperModule):
     def answer_loss(self, batch) -> torch.Tensor:
         """The mean answer loss of the global batch. One process: exactly answer_loss (so one-process runs
         stay bit for bit what they were); several: each rank's share of the global token mean."""
+        smoothing, noise = self.settings.label_smoothing, self.settings.neftune_alpha
         if world()[1] == 1:
-            return answer_loss(self._base, batch, self.settings.label_smoothing, self.settings.neftune_alpha)
-        return global_mean(*answer_loss_terms(self._base, batch, self.settings.label_smoothing, self.settings.neftune_alpha))
+            return answer_loss(self._base, batch, smoothing, noise)
+        return global_mean(*answer_loss_terms(self._base, batch, smoothing, noise))
 
     def mismatch(self, weights, batch, ce: torch.Tensor) -> torch.Tensor:
         """Hinge: the batch under the NEXT task's adapter (a wrong description) should lose by a margin.
