@@ -102,8 +102,8 @@ def main() -> None:
     args = parser.parse_args()
     load_before = os.getloadavg()
 
-    from t2l.app.cli import compose as compose_config
     from t2l.app.config import base_model_spec, lora_spec, task_catalog
+    from t2l.app.config import compose as compose_config
     from t2l.baselines.lorahub import (
         FewShotLoss,
         compose,

@@ -2,20 +2,20 @@
 
 The benchmark reads the library (task LoRAs, the multi-task LoRA, oracle LoRAs) from `library.dir`
 and T2L bundles from `benchmark.t2l.<row>.run_dir`/hypernet. What is missing is built first, when
-`benchmark.build.missing` is true, by the same job functions train.py runs (t2l.app.builds), with
-structured arguments; each build prints the equivalent train.py command. Then one base model scores
+`benchmark.build.missing` is true, by the same job functions train.py runs (t2l.app.builds); a T2L row's
+bundle by composing the experiment its row names (benchmark.t2l.<row>.experiment, a file in
+t2l/conf/experiment/). Each build prints the equivalent train.py command. Then one base model scores
 every row through t2l.eval.rows, and results.json + the report are written.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
-from omegaconf import DictConfig, OmegaConf
-
-from t2l.app.schemas import BenchmarkConfig
+from t2l.app.schemas import BenchmarkConfig, T2LRow, TrainConfig
 from t2l.baselines.lorahub import LoraHubSettings
 from t2l.errors import T2LError
 from t2l.eval.rows import BenchmarkRow
@@ -24,53 +24,50 @@ from t2l.tasks.heldout import GENERATED_SPLIT, HELDOUT_SPLIT, refuse_heldout
 from t2l.tasks.schema import Task
 
 
-def _command(experiment: str, changes: dict[str, Any], extra: Sequence[str] = ()) -> str:
-    parts = [f"experiment={experiment}", *extra]
-    for key, value in changes.items():
-        shown = f"[{','.join(map(str, value))}]" if isinstance(value, (list, tuple)) else value
-        parts.append(f"{key}={shown}")
-    return "python train.py " + " ".join(parts)
+def _command(overrides: Sequence[str]) -> str:
+    """The train.py command line a build is equivalent to (printed before it runs, listed when it may not)."""
+    return "python train.py " + " ".join(overrides)
+
+
+def _hydra_list(key: str, values: Sequence) -> str:
+    return f"{key}=[{','.join(map(str, values))}]"
+
+
+def t2l_build(ctx, row: str, spec: T2LRow):
+    """(command, job) that trains a T2L row's bundle: its experiment composed as train.py composes it (so a
+    bad recipe fails here, before anything trains), run on the benchmark's own context."""
+    from t2l.app.builds import train_hypernet_job
+    from t2l.app.config import compose, job_config, select_tasks
+
+    overrides = [f"experiment={spec.experiment}", *spec.overrides, f"out_dir={spec.run_dir}"]
+    build = job_config(compose("train", [*overrides, f"seed={ctx.seed}"]))
+    names = select_tasks(build, ctx.catalog)
+    return _command(overrides), lambda: train_hypernet_job(ctx, names, build.objective, build.hypernet,
+                                                           Path(spec.run_dir), row)
 
 
 def build_missing(ctx, config: BenchmarkConfig, names: list[str], budget, multitask_val_tasks: int) -> None:
     """Train what the rows need and the disk lacks, through the job functions (never train.py's dispatch)."""
-    from t2l.app.builds import (
-        budget_overrides,
-        train_hypernet_job,
-        train_library_job,
-        train_multitask_job,
-    )
-    from t2l.app.config import objective_settings, settings_of
-    from t2l.models.hypernet import HyperNetConfig
+    from t2l.app.builds import budget_overrides, train_library_job, train_multitask_job
 
     build = config.build
     todo = []
     library = ctx.library()
     if len(library.entries("tasks")) < build.min_library:
-        todo.append((_command("library", {"tasks": build.library_tasks}),
+        todo.append((_command(["experiment=library", _hydra_list("tasks", build.library_tasks)]),
                      lambda: train_library_job(ctx, list(build.library_tasks), budget)))
     if config.rows.multitask and not library.has("multitask", "multitask"):
         pool = ctx.catalog.select(split=build.multitask_split)
-        todo.append((_command("multitask", {f"library.budget.{k}": v for k, v in build.multitask.items()}),
+        changes = [f"library.budget.{k}={v}" for k, v in build.multitask.items()]
+        todo.append((_command(["experiment=multitask", *changes]),
                      lambda: train_multitask_job(ctx, pool, budget_overrides(budget, dict(build.multitask)),
                                                  multitask_val_tasks)))
     missing = [n for n in names if not library.has("oracle", n)]
     if config.rows.oracle and missing:
-        todo.append((_command("oracle", {"tasks": missing}),
+        todo.append((_command(["experiment=oracle", _hydra_list("tasks", missing)]),
                      lambda: train_library_job(ctx, missing, budget, namespace="oracle")))
-    for row, spec in config.t2l.items():
-        run_dir = Path(spec.run_dir)
-        if (run_dir / "hypernet" / "t2l_config.json").is_file():
-            continue
-        settings = objective_settings({"objective": spec.build.objective, "seed": ctx.seed, **spec.build.settings})
-        options = settings_of(dict(spec.build.hypernet), HyperNetConfig)
-        experiment = f"t2l_{spec.build.objective}"
-        changes = {**{f"objective.{k}": v for k, v in spec.build.settings.items()},
-                   **{f"hypernet.{k}": v for k, v in spec.build.hypernet.items()}}
-        train_names = ctx.catalog.select(split=spec.build.split)
-        todo.append((_command(experiment, changes, [f"out_dir={run_dir}"]),
-                     lambda s=settings, o=options, d=run_dir, r=row, t=train_names:
-                     train_hypernet_job(ctx, t, s, o, d, r)))
+    todo += [t2l_build(ctx, row, spec) for row, spec in config.t2l.items()
+             if not (Path(spec.run_dir) / "hypernet" / "t2l_config.json").is_file()]
     if todo and not build.missing:
         raise T2LError("the benchmark is missing artifacts; build them with:\n  "
                        + "\n  ".join(command for command, _ in todo) + "\n(or set benchmark.build.missing=true)")
@@ -91,8 +88,6 @@ def retrieval_rows(index, tasks: Sequence[Task], k: int) -> list[BenchmarkRow]:
 def lorahub_row(tasks: Sequence[Task], adapters, base, spec, model, tokenizer, settings: LoraHubSettings,
                 seed: int) -> BenchmarkRow:
     """LoraHub per task: `examples` of its train split, `budget` evaluations, `modules` library LoRAs."""
-    from dataclasses import asdict
-
     from t2l.baselines.lorahub import run_lorahub
 
     results = [run_lorahub(t, adapters, base, spec, **asdict(settings), seed=seed, model=model, tokenizer=tokenizer,
@@ -105,25 +100,24 @@ def lorahub_row(tasks: Sequence[Task], adapters, base, spec, model, tokenizer, s
         "optimizer": settings.optimizer, "search_seconds": round(sum(r.seconds for r in results), 1)})
 
 
-def benchmark_job(cfg: DictConfig) -> dict:
-    """Build what is missing, refuse contamination, score every row, write results and the report."""
+def benchmark_job(run: TrainConfig) -> dict:
+    """Build what is missing, refuse contamination, score every row, write results and the report.
+    `run`: train.py's config, converted (t2l.app.config.job_config)."""
     from t2l.app.builds import run_context
-    from t2l.app.config import select_tasks, settings_of, task_catalog, to_object
+    from t2l.app.config import select_tasks, task_catalog
     from t2l.eval.rows import evaluate_rows
     from t2l.models.base import load_base
     from t2l.models.bundle import T2L
-    from t2l.training.lora_library import LoRATrainBudget
 
     start = time.perf_counter()
-    config: BenchmarkConfig = to_object(cfg.benchmark)
-    ctx = run_context(cfg)
-    names = select_tasks(cfg, ctx.catalog, HELDOUT_SPLIT)
+    config: BenchmarkConfig = run.benchmark
+    ctx = run_context(run)
+    names = select_tasks(run, ctx.catalog, HELDOUT_SPLIT)
     outside = [n for n in names if n not in ctx.heldout()]
     if outside:
         raise T2LError(f"benchmark tasks must be held-out ({HELDOUT_SPLIT}, {GENERATED_SPLIT}); {outside[:5]} are not")
-    tasks = [task_catalog(cfg, evaluation=True).load(n) for n in names]   # with their evaluation descriptions
-    build_missing(ctx, config, names, settings_of(cfg.library.budget, LoRATrainBudget),
-                  int(cfg.library.multitask.val_tasks))
+    tasks = [task_catalog(run, evaluation=True).load(n) for n in names]   # with their evaluation descriptions
+    build_missing(ctx, config, names, run.library.budget, int(run.library.multitask.val_tasks))
     library = ctx.library()
     bundles = {row: T2L.from_pretrained(Path(spec.run_dir) / "hypernet", base=ctx.base, lora=ctx.spec)
                for row, spec in config.t2l.items()}
@@ -135,7 +129,7 @@ def benchmark_job(cfg: DictConfig) -> dict:
     results, predictions = evaluate_rows(model, tokenizer, tasks, rows, ctx.spec, settings)
     head = results["methods"][config.primary] if config.primary in results["methods"] else results["methods"]["base"]
     results = {"tasks": head["tasks"], "average": head["average"], **results,
-               "config": OmegaConf.to_container(cfg, resolve=True), "seconds": round(time.perf_counter() - start, 1)}
+               "config": asdict(run), "seconds": round(time.perf_counter() - start, 1)}
     out = write_benchmark(config, results, predictions)
     log_benchmark(ctx.logger("benchmark"), results, Path(config.plots) if config.report and config.plots else None)
     return {"results": str(out / "results.json"), "average": {k: v["average"] for k, v in results["methods"].items()}}

@@ -11,7 +11,6 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig
 
 from t2l.errors import T2LError
 from t2l.lora.library import Library
@@ -27,7 +26,7 @@ from t2l.tasks.descriptions import (
 from t2l.tasks.heldout import heldout_names, refuse_heldout
 from t2l.tasks.registry import TaskCatalog
 from t2l.training.distributed import check_divides, world_size_of
-from t2l.training.hypernet import T2LTrainSettings
+from t2l.training.settings import T2LTrainSettings
 from t2l.training.lora_library import LoRATrainBudget
 
 
@@ -72,23 +71,29 @@ class RunContext:
     def logger(self, name: str):
         return self.make_logger(name) if self.make_logger else None
 
+    def with_sources(self, **changes) -> "RunContext":
+        """This context over the tasks of its TaskSources changed by `changes` (e.g. fetched SNI data):
+        a new context, never an edited config."""
+        return replace(self, catalog=TaskCatalog(replace(self.catalog.sources, **changes)))
 
-def run_context(cfg: DictConfig) -> RunContext:
-    from omegaconf import OmegaConf
 
+def run_context(cfg) -> RunContext:
+    """The context of a train.py job's config (t2l.app.config.job_config's TrainConfig, or the composed
+    DictConfig it comes from)."""
     from t2l.app.config import (
         base_model_spec,
         logger_factory,
         lora_spec,
         resolve_device,
         task_catalog,
+        to_object,
         trainer_arguments,
     )
 
     base = base_model_spec(cfg)
     return RunContext(base=base, spec=lora_spec(cfg, base), catalog=task_catalog(cfg),
                       library_dir=Path(str(cfg.library.dir)).expanduser(),
-                      encoder_config=OmegaConf.to_container(cfg.encoder, resolve=True),
+                      encoder_config=to_object(cfg.encoder),
                       trainer_kwargs=trainer_arguments(cfg), make_logger=logger_factory(cfg), seed=int(cfg.seed),
                       device=resolve_device(str(cfg.device)))
 
@@ -145,8 +150,8 @@ def train_hypernet_job(ctx: RunContext, names: list[str], settings: T2LTrainSett
     from t2l.models.encoder import TaskEncoder
     from t2l.models.hypernet import HyperNet
     from t2l.tasks.schema import pick_validation_names
-    from t2l.training.hypernet import pool_options, train_t2l
-    from t2l.training.pool import training_pool
+    from t2l.training.hypernet import train_t2l
+    from t2l.training.pool import PoolOptions, training_pool
 
     ctx.refuse_contamination(names, what="T2L training")
     world_size = world_size_of(ctx.trainer_kwargs)
@@ -170,7 +175,7 @@ def train_hypernet_job(ctx: RunContext, names: list[str], settings: T2LTrainSett
         model, tokenizer = load_base(ctx.base)
     # The tokenised pool (SFT) or just descriptions (recon), cached by content under T2L_HOME/cache/pools.
     pool = training_pool(ctx.catalog, names, tokenizer if settings.objective == "sft" else None,
-                         ctx.base.chat_template, pool_options(settings), t2l_home() / "cache" / "pools")
+                         ctx.base.chat_template, PoolOptions.of(settings), t2l_home() / "cache" / "pools")
     if settings.val_split:
         val = development_tasks(ctx, settings, names) if needs_base and settings.val_tasks else []
     else:

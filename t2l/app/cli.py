@@ -23,43 +23,6 @@ from pathlib import Path
 
 from t2l.errors import T2LError
 
-# Keys whose values are free text (descriptions people type): passed as plain strings, never parsed by
-# Hydra, so commas, quotes, '=', ':', brackets and newlines arrive as typed. A value that is a whole
-# Hydra list (`[first, second]`) is still a list.
-FREE_TEXT = {"generate": ("description",)}
-
-
-def split_free_text(config_name: str, overrides: list[str]) -> tuple[list[str], dict[str, object]]:
-    """(overrides for Hydra, {key: value} set verbatim after composing)."""
-    keys = FREE_TEXT.get(config_name, ())
-    hydra_overrides, verbatim = [], {}
-    for override in overrides:
-        key, eq, value = override.partition("=")
-        if eq and key in keys:
-            stripped = value.strip()
-            if stripped.startswith("[") and stripped.endswith("]") and "\n" not in stripped:
-                hydra_overrides.append(override)   # a Hydra list of descriptions
-            else:
-                if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-                    value = value[1:-1]  # Hydra's quoting ('...') still works; the quotes are not part of the text
-                verbatim.setdefault(key, []).append(value)
-        else:
-            hydra_overrides.append(override)
-    return hydra_overrides, {k: v[0] if len(v) == 1 else v for k, v in verbatim.items()}
-
-
-def compose(config_name: str, overrides: list[str], verbatim: dict | None = None):
-    """t2l/conf/<config_name>.yaml + overrides (free-text keys taken verbatim); errors are one-line T2LErrors."""
-    from omegaconf import OmegaConf
-
-    from t2l.app.config import compose as compose_config
-
-    hydra_overrides, free = split_free_text(config_name, overrides)
-    cfg = compose_config(config_name, hydra_overrides)
-    for key, value in {**free, **(verbatim or {})}.items():
-        OmegaConf.update(cfg, key, value, merge=False)
-    return cfg
-
 
 def cmd_assets(args: argparse.Namespace) -> int:
     from t2l import assets
@@ -87,7 +50,7 @@ def cmd_assets(args: argparse.Namespace) -> int:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    from t2l.app.config import select_tasks, task_catalog
+    from t2l.app.config import compose, select_tasks, task_catalog
 
     cfg = compose("eval", args.overrides)
     catalog = task_catalog(cfg)
@@ -99,6 +62,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from t2l.app.config import compose
     from t2l.app.evaluate import evaluate_job
 
     evaluate_job(compose("eval", args.overrides))
@@ -106,7 +70,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_library(args: argparse.Namespace) -> int:
-    from t2l.app.config import base_model_spec, lora_spec
+    from t2l.app.config import base_model_spec, compose, lora_spec
     from t2l.lora.library import Library
 
     paths = [a for a in args.rest if "=" not in a]
@@ -142,6 +106,7 @@ def cmd_library(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from omegaconf import OmegaConf
 
+    from t2l.app.config import compose
     from t2l.app.generate import (
         descriptions_from_args,
         read_example_inputs,
@@ -162,7 +127,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_lorahub(args: argparse.Namespace) -> int:
-    from t2l.app.config import base_model_spec, lora_spec, resolve_device, task_catalog
+    from t2l.app.config import base_model_spec, compose, lora_spec, resolve_device, task_catalog
     from t2l.baselines.lorahub import run_lorahub, save_lorahub
     from t2l.lora.library import Library
 
@@ -187,7 +152,7 @@ def cmd_lorahub(args: argparse.Namespace) -> int:
 def cmd_params(args: argparse.Namespace) -> int:
     from omegaconf import OmegaConf
 
-    from t2l.app.config import base_model_spec
+    from t2l.app.config import base_model_spec, compose
     from t2l.models.hypernet import hypernet_param_count
 
     cfg = compose("train", args.overrides)
@@ -271,6 +236,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from t2l.app.config import compose
     from t2l.app.serve import serve
 
     cfg = compose("serve", args.overrides)

@@ -16,7 +16,7 @@ import difflib
 import logging
 import os
 import re
-from dataclasses import fields, is_dataclass
+from dataclasses import is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,6 @@ from t2l.lora.spec import LoRASpec
 from t2l.models.base import BaseModelSpec
 from t2l.tasks.descriptions import EVAL_BANK
 from t2l.tasks.registry import TaskCatalog
-from t2l.training.hypernet import OBJECTIVES, T2LTrainSettings
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +38,31 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
 # -- composing, with one-line errors ----------------------------------------------------------------------
+# Keys whose values are free text (descriptions people type): passed as plain strings, never parsed by
+# Hydra, so commas, quotes, '=', ':', brackets and newlines arrive as typed. A value that is a whole
+# Hydra list (`[first, second]`) is still a list.
+FREE_TEXT = {"generate": ("description",)}
+
+
+def split_free_text(config_name: str, overrides: list[str]) -> tuple[list[str], dict[str, object]]:
+    """(overrides for Hydra, {key: value} set verbatim after composing)."""
+    keys = FREE_TEXT.get(config_name, ())
+    hydra_overrides, verbatim = [], {}
+    for override in overrides:
+        key, eq, value = override.partition("=")
+        if eq and key in keys:
+            stripped = value.strip()
+            if stripped.startswith("[") and stripped.endswith("]") and "\n" not in stripped:
+                hydra_overrides.append(override)   # a Hydra list of descriptions
+            else:
+                if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                    value = value[1:-1]  # Hydra's quoting ('...') still works; the quotes are not part of the text
+                verbatim.setdefault(key, []).append(value)
+        else:
+            hydra_overrides.append(override)
+    return hydra_overrides, {k: v[0] if len(v) == 1 else v for k, v in verbatim.items()}
+
+
 _UNKNOWN_KEY = re.compile(r"Key '(?P<key>[^']+)' (?:is )?not in (?:struct|'(?P<schema>\w+)')")
 _FULL_KEY = re.compile(r"full_key: (?P<full>\S+)")
 
@@ -81,16 +105,25 @@ def explain_unknown_key(full_key: str, schema: str | None, config_name: str, cho
 
 
 def compose(config_name: str, overrides: list[str]) -> DictConfig:
-    """Compose t2l/conf/<config_name>.yaml with overrides; every config error becomes one T2LError line."""
+    """Compose t2l/conf/<config_name>.yaml with overrides, free-text keys (FREE_TEXT) taken as typed; every
+    config error becomes one T2LError line. The one compose of the `t2l` subcommands and of train.py's
+    up-front check (t2l.app.jobs.check_command_line)."""
+    overrides, free = split_free_text(config_name, list(overrides))
+    cfg = _compose_checked(config_name, overrides)
+    for key, value in free.items():
+        OmegaConf.update(cfg, key, value, merge=False)
+    return cfg
+
+
+def _compose_checked(config_name: str, overrides: list[str]) -> DictConfig:
     from hydra.errors import HydraException, MissingConfigException
     from omegaconf.errors import OmegaConfBaseException
 
     if not CONF_DIR.is_dir():
         raise T2LError(f"config directory {CONF_DIR} not found; set T2L_CONF_DIR or reinstall with `pip install -e .`")
     register_schemas()
-    overrides = list(overrides)
     try:
-        cfg = compose_plain(config_name, overrides, hydra_node=False)
+        cfg = _hydra_compose(config_name, overrides, hydra_node=False)
         _resolve_given(cfg, overrides)
         return cfg
     except MissingConfigException as err:
@@ -131,7 +164,7 @@ def _explain(err: Exception, overrides: list[str], config_name: str) -> str:
         full_key = full["full"] if full else unknown["key"]
         choices, known = {}, []
         try:  # the config without the bad key: which files were chosen, which keys exist
-            cfg = compose_plain(config_name, [o for o in overrides if o.split("=", 1)[0].lstrip("+~") != full_key])
+            cfg = _hydra_compose(config_name, [o for o in overrides if o.split("=", 1)[0].lstrip("+~") != full_key])
             choices = dict(cfg.hydra.runtime.choices)
             known = _all_keys(cfg)
         except Exception:  # noqa: BLE001 - the hint is a nicety; the error line stands without it
@@ -143,7 +176,7 @@ def _explain(err: Exception, overrides: list[str], config_name: str) -> str:
     return f"bad override{f' {culprit!r}' if culprit else ''}: {first}"
 
 
-def compose_plain(config_name: str, overrides: list[str], hydra_node: bool = True) -> DictConfig:
+def _hydra_compose(config_name: str, overrides: list[str], hydra_node: bool = True) -> DictConfig:
     """Hydra's compose as is (errors not translated). hydra_node keeps cfg.hydra, whose
     runtime.choices names each group's file. Inside train.py's @hydra.main Hydra is already initialised
     on the same t2l/conf/ directory, so it is reused."""
@@ -158,14 +191,31 @@ def compose_plain(config_name: str, overrides: list[str], hydra_node: bool = Tru
 
 
 # -- cfg -> objects ----------------------------------------------------------------------------------------
+# train.py's jobs convert the composed config once (`job_config`: a TrainConfig whose typed groups are the
+# settings objects, the untyped ones plain dicts); `t2l` subcommands read their DictConfig. The helpers
+# below take either, through `setting` and `to_object`.
+def job_config(cfg: DictConfig) -> Any:
+    """The composed config as its schema's dataclass (TrainConfig), every interpolation resolved: the one
+    conversion of a train.py job's config."""
+    return OmegaConf.to_object(cfg)
+
+
 def to_object(node) -> Any:
-    """A structured node as its dataclass instance, a plain node as dicts/lists (interpolations resolved)."""
+    """A structured node as its dataclass instance, a plain node as dicts/lists (interpolations resolved);
+    anything else (an already converted value) as it is."""
     if isinstance(node, (DictConfig, ListConfig)):
         if isinstance(node, DictConfig) and OmegaConf.get_type(node) not in (dict, None) and is_dataclass(
                 OmegaConf.get_type(node)):
             return OmegaConf.to_object(node)
         return OmegaConf.to_container(node, resolve=True)
     return node
+
+
+def setting(cfg, key: str, default: Any = None) -> Any:
+    """cfg's top-level `key`, whether cfg is a composed DictConfig, a plain dict or a converted schema."""
+    if isinstance(cfg, (dict, DictConfig)):
+        return cfg.get(key, default)
+    return getattr(cfg, key, default)
 
 
 def resolve_device(device: str) -> str:
@@ -179,7 +229,7 @@ def resolve_device(device: str) -> str:
 
 
 def base_model_spec(cfg: DictConfig) -> BaseModelSpec:
-    return BaseModelSpec.from_dict(OmegaConf.to_container(cfg.base_model, resolve=True))
+    return BaseModelSpec.from_dict(to_object(cfg.base_model))
 
 
 def lora_spec(cfg: DictConfig, base: BaseModelSpec) -> LoRASpec:
@@ -197,7 +247,7 @@ def task_catalog(cfg: DictConfig, evaluation: bool = False) -> TaskCatalog:
 
 def select_tasks(cfg: DictConfig, catalog: TaskCatalog, default_split: str | None = None) -> list[str]:
     """Names from `tasks=` or `split=` (or `default_split`), minus data.exclude / data.exclude_file."""
-    tasks, split = cfg.get("tasks"), cfg.get("split") or default_split
+    tasks, split = setting(cfg, "tasks"), setting(cfg, "split") or default_split
     names = catalog.select(tasks=list(tasks) if tasks else None, split=split)
     if not names:
         raise T2LError("every selected task is excluded; loosen data.exclude / data.exclude_file")
@@ -209,15 +259,15 @@ def trainer_arguments(cfg: DictConfig) -> dict:
     instantiated); the accelerator follows the one `device` key."""
     from hydra.utils import instantiate
 
-    node = cfg.get("trainer")
-    device = resolve_device(str(cfg.get("device", "auto")))
-    refuse_fsdp_on_cpu(OmegaConf.to_container(node, resolve=True) if node else {}, device)
+    node = setting(cfg, "trainer")
+    device = resolve_device(str(setting(cfg, "device", "auto")))
+    refuse_fsdp_on_cpu(to_object(node) if node else {}, device)
     kwargs = instantiate(node, _convert_="all") if node else {}
-    if str(cfg.get("device", "auto")) != "auto" and "accelerator" not in kwargs:
+    if str(setting(cfg, "device", "auto")) != "auto" and "accelerator" not in kwargs:
         kwargs["accelerator"] = "gpu" if device.startswith("cuda") else device
     if "precision" not in kwargs:   # trainer.precision (Lightning's own names) wins over the top-level key
-        picked, why = choose_precision(str(cfg.get("precision", "auto")), device)
-        log.info("precision=%s -> %s (%s; %s)", cfg.get("precision", "auto"), picked, why, machine_line())
+        picked, why = choose_precision(str(setting(cfg, "precision", "auto")), device)
+        log.info("precision=%s -> %s (%s; %s)", setting(cfg, "precision", "auto"), picked, why, machine_line())
         kwargs["precision"] = lightning_precision(picked)
     if "plugins" not in kwargs and under_slurm():
         # One requeue mechanism: submitit's (hydra/launcher=slurm). Lightning's SLURM environment still
@@ -246,32 +296,13 @@ def logger_factory(cfg: DictConfig):
     """name -> a Lightning logger from t2l/conf/logger/*.yaml (Hydra's instantiate), or None without one."""
     from hydra.utils import instantiate
 
-    if not cfg.get("logger"):
+    if not setting(cfg, "logger"):
         return None
-    composed = OmegaConf.to_container(cfg, resolve=True)
+    composed = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else dataclasses.asdict(cfg)
 
     def make(name: str):
-        logger = instantiate(cfg.logger, name=name.replace(":", "__"))
+        logger = instantiate(setting(cfg, "logger"), name=name.replace(":", "__"))
         logger.log_hyperparams(composed)   # the whole composed config (wandb: the run's config)
         return logger
 
     return make
-
-
-def settings_of(node, cls) -> Any:
-    """A dataclass of type `cls` from a structured node, or from a plain dict of its fields (tests, notebooks)."""
-    value = to_object(node)
-    if isinstance(value, cls):
-        return value
-    unknown = set(value) - {f.name for f in fields(cls)}
-    if unknown:
-        raise T2LError(f"{cls.__name__} has no keys {sorted(unknown)}; allowed: {[f.name for f in fields(cls)]}")
-    return cls(**value)
-
-
-def objective_settings(node) -> T2LTrainSettings:
-    kind = node.get("objective") if hasattr(node, "get") else None
-    if kind not in OBJECTIVES:
-        raise T2LError(f"objective '{kind}' is unknown; choose one of t2l/conf/objective/*.yaml: {sorted(OBJECTIVES)}")
-    return settings_of(node, OBJECTIVES[kind])
-

@@ -17,7 +17,7 @@ from t2l.eval.scoring import EvalSettings
 from t2l.lora.spec import LoRAConfig
 from t2l.models.hypernet import HyperNetConfig
 from t2l.tasks.registry import TaskSources
-from t2l.training.hypernet import OBJECTIVES
+from t2l.training.settings import OBJECTIVES, T2LTrainSettings
 from t2l.training.lora_library import LoRATrainBudget
 
 
@@ -56,16 +56,24 @@ class TrainConfig(RunConfig):
     # default (the test suite pins fp32, so that trained numbers do not depend on the CPU's bf16 support).
     precision: str = "${oc.env:T2L_PRECISION,auto}"
     out_dir: str = "outputs/${run}"
+    # Groups typed by the dataclass their file names, so `OmegaConf.to_object` hands a job the settings
+    # objects themselves. base_model / encoder are read as dicts (BaseModelSpec.from_dict, the encoder's
+    # config), trainer / logger are `_target_` nodes for Hydra's instantiate: those stay untyped.
     base_model: Any = None
     encoder: Any = None
-    data: Any = None
-    lora: Any = None
-    library: Any = None
+    data: TaskSources = field(default_factory=TaskSources)
+    lora: LoRAConfig = field(default_factory=LoRAConfig)
+    library: LibraryConfig = field(default_factory=LibraryConfig)
     trainer: Any = None
     logger: Any = None
-    hypernet: Any = None
-    objective: Any = None
-    benchmark: Any = None       # experiment=benchmark: BenchmarkConfig (below)
+    hypernet: HyperNetConfig = field(default_factory=HyperNetConfig)
+    # OmegaConf has no union of dataclasses; typed by their base class, the node takes the subclass that
+    # t2l/conf/objective/{sft,recon}.yaml names (SFTObjective / ReconObjective), and to_object returns that.
+    objective: T2LTrainSettings = field(default_factory=T2LTrainSettings)
+    # experiment=benchmark only: its file merges a BenchmarkConfig here (to_object returns one). Not typed
+    # `BenchmarkConfig | None`: OmegaConf then asserts on `benchmark.x=...` without the experiment, instead
+    # of the one-line "the 'benchmark' keys exist only with experiment=benchmark".
+    benchmark: Any = None
     fetch: FetchConfig = field(default_factory=FetchConfig)   # paper_* experiments: Lots-of-LoRAs from the hub
 
 
@@ -88,8 +96,8 @@ class EvalConfig(RunConfig):
     eval_descriptions: str = "first"   # with checkpoint: first | all (rotate every evaluation description over the scored examples)
     prompt_settings: list[str] = field(default_factory=lambda: ["task"])   # task | bare (t2l.tasks.prompts)
     base_model: Any = None
-    data: Any = None
-    lora: Any = None
+    data: TaskSources = field(default_factory=TaskSources)
+    lora: LoRAConfig = field(default_factory=LoRAConfig)
 
 
 @dataclass
@@ -124,9 +132,9 @@ class LoraHubConfig(RunConfig, LoraHubSettings):
     task: str | None = None     # the target task; never one of the composed modules
     out: str | None = None      # adapter dir to write (adapter_config.json, adapter_model.safetensors, lorahub.json)
     base_model: Any = None
-    data: Any = None
-    lora: Any = None
-    library: Any = None
+    data: TaskSources = field(default_factory=TaskSources)
+    lora: LoRAConfig = field(default_factory=LoRAConfig)
+    library: LibraryConfig = field(default_factory=LibraryConfig)
 
 
 def register_schemas() -> None:
@@ -153,29 +161,18 @@ CPU_LIBRARY_TASKS = ["strategyqa", "implicatures", "hindu_knowledge", "misconcep
 
 
 @dataclass
-class T2LBuild:
-    """How to train a T2L row's bundle when it is missing: objective kind + overrides of its dataclasses."""
-
-    objective: str = "sft"                                  # sft | recon (t2l.training.hypernet.OBJECTIVES)
-    settings: dict[str, Any] = field(default_factory=dict)  # overrides of SFTObjective / ReconObjective
-    hypernet: dict[str, Any] = field(default_factory=dict)  # overrides of HyperNetConfig
-    split: str = "bigbench_train"                           # the training tasks
-
-
-@dataclass
 class T2LRow:
+    """A T2L row of the benchmark: its bundle (run_dir/hypernet), and when that is missing, the experiment
+    (t2l/conf/experiment/<experiment>.yaml, plus `overrides` in train.py's syntax) that trains it."""
+
     run_dir: str = "outputs/t2l_sft"   # the bundle is run_dir/hypernet; checkpoints in run_dir/ckpt
-    build: T2LBuild = field(default_factory=T2LBuild)
+    experiment: str = "t2l_sft_benchmark"
+    overrides: list[str] = field(default_factory=list)
 
 
 def _default_t2l_rows() -> dict[str, T2LRow]:
-    return {
-        # CPU budget: 100 steps x 8 examples (about 12 min here); heads at 3e-5, the trunk faster.
-        "t2l_sft_M": T2LRow("outputs/t2l_sft", T2LBuild("sft", {"max_steps": 100, "val_tasks": 0,
-                                                                "max_train_examples": 64, "lr": 1.0e-4,
-                                                                "head_lr": 3.0e-5})),
-        "t2l_recon": T2LRow("outputs/t2l_recon", T2LBuild("recon", {}, {"init_head_weights": "small"})),
-    }
+    return {"t2l_sft_M": T2LRow("outputs/t2l_sft", "t2l_sft_benchmark"),   # the CPU budget (see its file)
+            "t2l_recon": T2LRow("outputs/t2l_recon", "t2l_recon")}
 
 
 @dataclass

@@ -25,7 +25,7 @@ Head outputs per size (r = rank, D = max(in, out)):
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Mapping
 
 import torch
@@ -109,30 +109,17 @@ class HyperNet(nn.Module):
     head_init_std, for reconstruction: B starts small but non-zero so gradients reach the trunk).
     """
 
-    def __init__(self, spec: LoRASpec, encoder_dim: int, latent: int = HyperNetConfig.latent,
-                 head_in: int = HyperNetConfig.head_in, *, size: str = HyperNetConfig.size,
-                 mixer_hidden: int = HyperNetConfig.mixer_hidden, bottleneck: int = HyperNetConfig.bottleneck,
-                 dropout: float = HyperNetConfig.dropout, init_head_weights: str = HyperNetConfig.init_head_weights,
-                 head_init_std: float = HyperNetConfig.head_init_std):
+    def __init__(self, spec: LoRASpec, encoder_dim: int, options: HyperNetConfig | None = None, **overrides):
         super().__init__()
-        if size not in SIZES:
-            raise T2LError(f"hypernet.size '{size}' is unknown; choose one of {list(SIZES)}")
-        if init_head_weights not in HEAD_INITS:
-            raise T2LError(f"hypernet.init_head_weights '{init_head_weights}' is unknown; "
-                           f"choose one of {list(HEAD_INITS)}")
+        options = checked_options(options, overrides)
         if not spec.shapes or spec.num_layers < 1:
             raise T2LError("HyperNet needs a LoRASpec with shapes; build it with LoRASpec.for_base(base_spec, ...)")
-        for name, value in (("encoder_dim", encoder_dim), ("latent", latent), ("head_in", head_in),
-                            ("mixer_hidden", mixer_hidden), ("bottleneck", bottleneck)):
-            if int(value) != value or value < 1:
-                raise T2LError(f"hypernet.{name} must be a positive integer, got {value!r}")
-        self.spec = spec
-        self.size = size
-        self.encoder_dim = int(encoder_dim)
-        self.latent, self.head_in = int(latent), int(head_in)
-        self.mixer_hidden, self.bottleneck = int(mixer_hidden), int(bottleneck)
-        self.dropout = float(dropout)
-        self.init_head_weights, self.head_init_std = init_head_weights, float(head_init_std)
+        if int(encoder_dim) != encoder_dim or encoder_dim < 1:
+            raise T2LError(f"hypernet.encoder_dim must be a positive integer, got {encoder_dim!r}")
+        self.spec, self.encoder_dim, self.options = spec, int(encoder_dim), options
+        size, latent, head_in, dropout = options.size, options.latent, options.head_in, options.dropout
+        mixer_hidden, bottleneck = options.mixer_hidden, options.bottleneck
+        self.size, self.latent, self.head_in = size, latent, head_in
         rank, modules = spec.rank, spec.target_modules
 
         self.task_proj = nn.Linear(self.encoder_dim, latent)
@@ -168,7 +155,7 @@ class HyperNet(nn.Module):
     def reset_head_parameters(self) -> None:
         """(Re)initialise every head: weights per init_head_weights, biases as a usual LoRA init."""
         for head in self.heads.values():
-            head.reset_parameters(self.init_head_weights, self.head_init_std)
+            head.reset_parameters(self.options.init_head_weights, self.options.head_init_std)
 
     def features(self, task_emb: torch.Tensor) -> torch.Tensor:
         """Shared trunk features: [T, L, M, head_in] (L), [T, L, M, 2, head_in] (M), [T, L, M, 2, r, head_in] (S)."""
@@ -222,29 +209,45 @@ class HyperNet(nn.Module):
     @classmethod
     def from_config_options(cls, spec: LoRASpec, encoder_dim: int, options: HyperNetConfig) -> "HyperNet":
         """The hypernetwork `options` describe (a HyperNetConfig, e.g. t2l/conf/hypernet/M.yaml) for `spec`."""
-        return cls(spec, encoder_dim, **asdict(options))
+        return cls(spec, encoder_dim, options)
 
     def config(self) -> dict[str, Any]:
-        """JSON-safe dict that rebuilds this architecture with HyperNet.from_config (weights not included)."""
-        return {"size": self.size, "encoder_dim": self.encoder_dim, "latent": self.latent, "head_in": self.head_in,
-                "mixer_hidden": self.mixer_hidden, "bottleneck": self.bottleneck, "dropout": self.dropout,
-                "init_head_weights": self.init_head_weights, "head_init_std": self.head_init_std,
+        """JSON-safe dict that rebuilds this architecture with HyperNet.from_config (weights not included).
+        Key order as bundles have always written it: size, encoder_dim, the other options, spec."""
+        return {"size": self.options.size, "encoder_dim": self.encoder_dim, **asdict(self.options),
                 "spec": self.spec.to_dict()}
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "HyperNet":
         """Rebuild the architecture from HyperNet.config(); load weights with load_state_dict(strict=True)."""
         config = dict(config)
-        if "spec" not in config:
-            raise T2LError("hypernet config has no 'spec'; it must come from HyperNet.config()")
+        if "spec" not in config or "encoder_dim" not in config:
+            raise T2LError("hypernet config has no 'spec' or 'encoder_dim'; it must come from HyperNet.config()")
         spec = config.pop("spec")
         spec = spec if isinstance(spec, LoRASpec) else LoRASpec.from_dict(spec)
-        allowed = {"size", "encoder_dim", "latent", "head_in", "mixer_hidden", "bottleneck", "dropout",
-                   "init_head_weights", "head_init_std"}
-        unknown = set(config) - allowed
-        if unknown:
-            raise T2LError(f"hypernet config has unknown keys {sorted(unknown)}; allowed: {sorted(allowed | {'spec'})}")
-        return cls(spec, **config)
+        return cls(spec, config.pop("encoder_dim"), **config)
+
+
+def checked_options(options: HyperNetConfig | None, overrides: Mapping[str, Any]) -> HyperNetConfig:
+    """`options` (default HyperNetConfig()) with `overrides` by field name, checked, widths made int:
+    the one place a HyperNet's architecture options are validated, whoever builds it."""
+    allowed = {f.name for f in fields(HyperNetConfig)}
+    unknown = set(overrides) - allowed
+    if unknown:
+        raise T2LError(f"hypernet config has unknown keys {sorted(unknown)}; "
+                       f"allowed: {sorted(allowed | {'encoder_dim', 'spec'})}")
+    options = replace(options or HyperNetConfig(), **overrides)
+    if options.size not in SIZES:
+        raise T2LError(f"hypernet.size '{options.size}' is unknown; choose one of {list(SIZES)}")
+    if options.init_head_weights not in HEAD_INITS:
+        raise T2LError(f"hypernet.init_head_weights '{options.init_head_weights}' is unknown; "
+                       f"choose one of {list(HEAD_INITS)}")
+    widths = {name: getattr(options, name) for name in ("latent", "head_in", "mixer_hidden", "bottleneck")}
+    for name, value in widths.items():
+        if int(value) != value or value < 1:
+            raise T2LError(f"hypernet.{name} must be a positive integer, got {value!r}")
+    return replace(options, **{k: int(v) for k, v in widths.items()}, dropout=float(options.dropout),
+                   head_init_std=float(options.head_init_std))
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -8,8 +8,10 @@
 - `data`          T2LDataModule: the (task, example) index, step-indexed sampler and collate; one
                   validation item per task
 - `lora_library`  LoRATrainBudget, train_lora / train_library / train_multitask
-- `hypernet`      SFT and reconstruction objectives (their settings dataclasses), train_t2l
-- `hypernet_modules`  the LightningModules of T2L training (conditioning draw, losses, per-task validation)
+- `settings`      the SFT and reconstruction objectives' settings dataclasses (their only defaults)
+- `hypernet`      train_t2l: module, data, callbacks and export of a T2L run
+- `hypernet_modules`  the LightningModules of T2L training (conditioning draw, losses, per-task validation);
+                  they read the settings object they are given
 - `losses`        next-token loss on answer tokens only (the LM head run where a label is)
 - `pool`          the training pool as training reads it, built once and cached by content hash
 - `guard`         numerical faults (NaN / inf / saturated loss, weights, gradients): skipped or stopped on

@@ -26,6 +26,7 @@ from t2l.tasks.schema import Task
 from t2l.training.distributed import global_mean, local_rows, world
 from t2l.training.losses import answer_loss, answer_loss_terms, choice_loss_terms
 from t2l.training.modules import TrainingModule
+from t2l.training.settings import T2LTrainSettings, warmup_steps
 from t2l.training.trainer import step_seed
 
 
@@ -49,18 +50,17 @@ def adapter_statistics(weights: dict[str, torch.Tensor], spec) -> dict[str, torc
 class HyperModule(TrainingModule):
     """What both objectives share: the conditioning draw, rank-0 zero-shot validation, head learning rate."""
 
-    def __init__(self, hypernet: HyperNet, task_embeddings: list[torch.Tensor], base_model=None, tokenizer=None,
-                 val_tasks: list[Task] | None = None, val_embeddings: list[torch.Tensor] | None = None,
-                 eval_settings: EvalSettings | None = None, lr: float = 1e-3, weight_decay: float = 0.0,
-                 warmup_steps: int = 0, seed: int = 0, head_lr: float | None = None, condition: str = "description",
-                 example_embeddings: list[torch.Tensor] | None = None, condition_examples: int = 8,
-                 compile_hypernet: bool = False, faults=None):
-        super().__init__(lr, weight_decay, warmup_steps, seed, faults)
-        self.compile_hypernet = compile_hypernet
-        self.condition, self.condition_examples = check_condition(condition), condition_examples
+    def __init__(self, hypernet: HyperNet, task_embeddings: list[torch.Tensor], settings: T2LTrainSettings,
+                 base_model=None, tokenizer=None, val_tasks: list[Task] | None = None,
+                 val_embeddings: list[torch.Tensor] | None = None, eval_settings: EvalSettings | None = None,
+                 example_embeddings: list[torch.Tensor] | None = None):
+        super().__init__(settings.lr, settings.weight_decay, warmup_steps(settings), settings.seed, settings.guard)
+        # Read where used (self.settings.<field>), never copied: the settings' defaults are the only ones.
+        self.settings = settings
+        check_condition(settings.condition)
         self.example_embeddings = example_embeddings   # per task: [pool, dim] embeddings of train inputs
-        if condition != "description" and not example_embeddings:
-            raise ValueError(f"condition={condition} needs example_embeddings (the tasks' train inputs)")
+        if settings.condition != "description" and not example_embeddings:
+            raise ValueError(f"condition={settings.condition} needs example_embeddings (the tasks' train inputs)")
         self.hypernet = hypernet
         # A plain attribute, not a submodule: Lightning neither switches it to train mode nor hands it to
         # DDP / FSDP (every rank holds the whole base). What a checkpoint holds is decided in one place,
@@ -70,8 +70,9 @@ class HyperModule(TrainingModule):
         self.task_embeddings = [e.float() for e in task_embeddings]   # per task: [n_descriptions, dim]
         self.val_tasks = val_tasks or []
         self.val_embeddings = val_embeddings or []   # per validation task: [descriptions rotated, dim]
-        self.eval_settings = eval_settings or EvalSettings(split="validation", limit=16, progress=False)
-        self.head_lr = lr if head_lr is None else head_lr
+        self.eval_settings = eval_settings or EvalSettings(split="validation", limit=settings.val_examples,
+                                                           progress=False)
+        self.head_lr = settings.lr if settings.head_lr is None else settings.head_lr
 
     @property
     def spec(self):
@@ -81,7 +82,7 @@ class HyperModule(TrainingModule):
         # Not setup(): Lightning moves the module to its device after setup, before fit starts.
         if self._base is not None:
             self._base.to(self.device)
-        if self.compile_hypernet and self.device.type == "cuda":
+        if self.settings.compile_hypernet and self.device.type == "cuda":
             self.hypernet.compile()   # in place: parameter names, and so checkpoints and bundles, unchanged
 
     def validates(self) -> bool:
@@ -95,12 +96,14 @@ class HyperModule(TrainingModule):
         rows = []
         for t in task_ids:
             description = self.task_embeddings[t][rng.randrange(len(self.task_embeddings[t]))]
-            mode = rng.choice(CONDITIONS) if self.condition == "both" else self.condition
+            condition = self.settings.condition
+            mode = rng.choice(CONDITIONS) if condition == "both" else condition
             if mode == "description":
                 rows.append(description)
                 continue
             pool = self.example_embeddings[t]
-            pooled = pool_examples(pool[rng.sample(range(len(pool)), min(self.condition_examples, len(pool)))])
+            k = min(self.settings.condition_examples, len(pool))
+            pooled = pool_examples(pool[rng.sample(range(len(pool)), k)])
             rows.append(pooled if mode == "examples" else combine(description, pooled))
         return torch.stack(rows).to(self.device)
 
@@ -157,24 +160,21 @@ class HyperModule(TrainingModule):
 class T2LSFTModule(HyperModule):
     """SFT: generate a LoRA per task in the batch, apply it per sample, next-token loss on answers."""
 
-    def __init__(self, *args, label_smoothing: float = 0.1, l2_weight: float = 1e-3, neftune_alpha: float = 0.0,
-                 mismatch_weight: float = 0.0, mismatch_margin: float = 0.1, choice_weight: float = 0.0,
-                 stats_every: int = 0, gradient_checkpointing: bool = False, **kwargs):
+    def __init__(self, *args, logged: bool = False, **kwargs):
+        """`logged`: a logger takes the generated-adapter statistics (every settings.stats_every steps)."""
         super().__init__(*args, **kwargs)
-        self.stats_every = stats_every
-        for key, weight in (("mismatch_weight", mismatch_weight), ("choice_weight", choice_weight)):
-            if gradient_checkpointing and weight > 0:
+        settings = self.settings
+        self.stats_every = settings.stats_every if logged else 0
+        for key in ("mismatch_weight", "choice_weight"):
+            if settings.gradient_checkpointing and getattr(settings, key) > 0:
                 # A recomputed layer runs the hooks present at backward time; a second forward under other
                 # adapter rows in the same step (wrong task, choice rows) cannot have them present too.
                 raise T2LError(f"objective.gradient_checkpointing=true cannot be combined with objective.{key} > 0; "
                                "turn one of them off")
-        self.choice_weight = choice_weight
-        self.checkpointed = checkpoint_layers(self._base) if gradient_checkpointing else []
+        self.checkpointed = checkpoint_layers(self._base) if settings.gradient_checkpointing else []
         # With checkpointing the generated LoRA's hooks must outlive the forward: backward recomputes each
         # layer, hooks included. They are closed after backward (self.backward), or at the next step.
         self.open_adapters = contextlib.ExitStack()
-        self.label_smoothing, self.l2_weight, self.neftune_alpha = label_smoothing, l2_weight, neftune_alpha
-        self.mismatch_weight, self.mismatch_margin = mismatch_weight, mismatch_margin
 
     def adapters(self, weights, rows):
         """apply_lora for this step's forward; with gradient checkpointing kept open through backward."""
@@ -193,9 +193,10 @@ class T2LSFTModule(HyperModule):
     def answer_loss(self, batch) -> torch.Tensor:
         """The mean answer loss of the global batch. One process: exactly answer_loss (so one-process runs
         stay bit for bit what they were); several: each rank's share of the global token mean."""
+        smoothing, noise = self.settings.label_smoothing, self.settings.neftune_alpha
         if world()[1] == 1:
-            return answer_loss(self._base, batch, self.label_smoothing, self.neftune_alpha)
-        return global_mean(*answer_loss_terms(self._base, batch, self.label_smoothing, self.neftune_alpha))
+            return answer_loss(self._base, batch, smoothing, noise)
+        return global_mean(*answer_loss_terms(self._base, batch, smoothing, noise))
 
     def mismatch(self, weights, batch, ce: torch.Tensor) -> torch.Tensor:
         """Hinge: the batch under the NEXT task's adapter (a wrong description) should lose by a margin.
@@ -207,7 +208,7 @@ class T2LSFTModule(HyperModule):
         with self.adapters(weights, wrong_rows):
             wrong = self.answer_loss(batch)
         self.log("mismatch_gap", wrong.detach() - ce.detach(), batch_size=batch["input_ids"].shape[0])
-        return torch.relu(self.mismatch_margin + ce - wrong)
+        return torch.relu(self.settings.mismatch_margin + ce - wrong)
 
     def choice_term(self, weights, choice: dict, task_ids: list[int]) -> torch.Tensor:
         """Cross-entropy over each MC example's choices (t2l.training.losses.choice_loss_terms), its rows under
@@ -230,19 +231,19 @@ class T2LSFTModule(HyperModule):
             layer.training = True    # validation or a user may have put the base back in eval mode
         # Adapters for every task of the global batch; this rank scores its own tasks' rows.
         weights = self.hypernet(self.sample_embeddings(batch["task_ids"]))
-        choice = batch.get("choice") if self.choice_weight > 0 else None
+        choice = batch.get("choice") if self.settings.choice_weight > 0 else None
         task_ids = batch["task_ids"]
         batch = local_rows(batch, *world())
         # The base stays in eval mode (frozen); only the generated LoRA's dropout is on.
         with self.adapters(weights, batch["rows"]):
             ce = self.answer_loss(batch)
         l2 = sum(w.pow(2).mean() for w in weights.values()) / len(weights)
-        loss = ce + self.l2_weight * l2
-        if self.mismatch_weight > 0 and len(batch["task_ids"]) > 1:
-            loss = loss + self.mismatch_weight * self.mismatch(weights, batch, ce)
+        loss = ce + self.settings.l2_weight * l2
+        if self.settings.mismatch_weight > 0 and len(batch["task_ids"]) > 1:
+            loss = loss + self.settings.mismatch_weight * self.mismatch(weights, batch, ce)
         if choice is not None:
             ranking = self.choice_term(weights, choice, task_ids)
-            loss = loss + self.choice_weight * ranking.to(loss.dtype)
+            loss = loss + self.settings.choice_weight * ranking.to(loss.dtype)
             self.log("choice_loss", ranking.detach().float(), batch_size=int(choice["group"].max()) + 1)
         self.log_dict({"train_loss": ce, "l2": l2}, prog_bar=True, batch_size=batch["input_ids"].shape[0])
         if self.stats_every and self.global_step % self.stats_every == 0:
@@ -266,10 +267,9 @@ class T2LReconModule(HyperModule):
     out per batch, so a library of hundreds of adapters fits in memory.
     """
 
-    def __init__(self, *args, targets: dict[str, torch.Tensor], zscore: bool = False, **kwargs):
+    def __init__(self, *args, targets: dict[str, torch.Tensor], **kwargs):
         super().__init__(*args, **kwargs)
         self.targets = targets
-        self.zscore = zscore
 
     def delta(self, factors: dict[str, torch.Tensor], module: str) -> torch.Tensor:
         return self.spec.scaling * factors[f"{module}.B"] @ factors[f"{module}.A"]   # [T, L, out, in]
@@ -280,7 +280,7 @@ class T2LReconModule(HyperModule):
         losses = []
         for module in self.spec.target_modules:
             pred, target = self.delta(generated, module), self.delta(picked, module)
-            if self.zscore:  # per target adapter and layer: every target counts the same
+            if self.settings.zscore:  # per target adapter and layer: every target counts the same
                 mean = target.mean(dim=(-2, -1), keepdim=True)
                 std = target.std(dim=(-2, -1), keepdim=True).clamp_min(1e-8)
                 pred, target = (pred - mean) / std, (target - mean) / std

@@ -19,7 +19,7 @@ import hashlib
 import json
 import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Sequence
 
@@ -29,21 +29,34 @@ from t2l.io import atomic_write_json
 from t2l.tasks.prompts import choice_features, sft_features, training_view
 from t2l.tasks.schema import IGNORE_INDEX as IGNORE
 from t2l.tasks.schema import Task
+from t2l.training.settings import T2LTrainSettings
 
 log = logging.getLogger(__name__)
 POOL_FORMAT = 2
 
 
+_SETTINGS = T2LTrainSettings()   # the pool options' defaults are the training settings' defaults
+
+
 @dataclass(frozen=True)
 class PoolOptions:
-    max_length: int = 192
-    max_train_examples: int | None = None
-    prefix_free_fraction: float = 0.0
-    described_fraction: float = 0.0     # share shown with a training description before the input
-    choices: bool = False               # also tokenise every choice of MC examples (the choice-ranking term)
-    condition_pool: int = 64
-    seed: int = 0
-    val_examples: int = 16
+    """The training settings that shape the tokenised pool (and so its cache key); `of` takes them from
+    a T2LTrainSettings, the defaults are its defaults (tests and notebooks build one directly)."""
+
+    max_length: int = _SETTINGS.max_length
+    max_train_examples: int | None = _SETTINGS.max_train_examples
+    prefix_free_fraction: float = _SETTINGS.prefix_free_fraction
+    described_fraction: float = _SETTINGS.described_fraction   # share shown with a training description first
+    choices: bool = _SETTINGS.choice_weight > 0   # also tokenise every choice of MC examples (choice ranking)
+    condition_pool: int = _SETTINGS.condition_pool
+    seed: int = _SETTINGS.seed
+    val_examples: int = _SETTINGS.val_examples
+
+    @classmethod
+    def of(cls, settings: T2LTrainSettings) -> "PoolOptions":
+        """The pool options of `settings`: every field of the same name, and choices when the choice term is on."""
+        shared = {f.name: getattr(settings, f.name) for f in fields(cls) if f.name != "choices"}
+        return cls(**shared, choices=settings.choice_weight > 0)
 
 
 class PackedFeatures:

@@ -21,7 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from t2l.app.cli import compose, main
+from t2l.app.cli import main
+from t2l.app.config import compose
 from t2l.app.generate import descriptions_from_args, read_example_inputs
 from t2l.errors import T2LError
 from tests.helpers.bad_inputs import CASES, HOSTILE_TEXTS, case_report, record, tiny_bundle

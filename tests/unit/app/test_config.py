@@ -12,14 +12,16 @@ import sys
 import pytest
 from omegaconf import OmegaConf
 
-from t2l.app.config import compose, objective_settings, settings_of
+from t2l.app.config import compose, to_object
+from t2l.app.schemas import BenchmarkConfig
 from t2l.baselines.lorahub import LoraHubSettings
 from t2l.errors import T2LError
 from t2l.eval.scoring import EvalSettings
 from t2l.lora.spec import LoRAConfig
 from t2l.models.hypernet import HyperNetConfig
 from t2l.tasks.descriptions import EVAL_BANK
-from t2l.training.hypernet import ReconObjective, SFTObjective
+from t2l.tasks.registry import TaskSources
+from t2l.training.settings import ReconObjective, SFTObjective
 from t2l.training.lora_library import LoRATrainBudget
 from tests.helpers.paths import CONF, REPO
 
@@ -44,20 +46,42 @@ def test_bad_keys_and_groups_are_one_line_naming_the_fix(overrides, message):
 
 
 def test_defaults_live_in_the_dataclasses():
-    """What train.py composes is exactly what a notebook gets from the dataclasses' defaults."""
+    """What train.py composes is exactly what a notebook gets from the dataclasses' defaults; the schemas
+    type the groups, so to_object hands over the dataclasses themselves."""
     cfg = compose("train", ["experiment=t2l_sft"])
-    assert objective_settings(cfg.objective) == SFTObjective()
-    assert settings_of(cfg.hypernet, HyperNetConfig) == HyperNetConfig(size="M")
-    assert settings_of(cfg.library.budget, LoRATrainBudget) == LoRATrainBudget()
+    assert to_object(cfg.objective) == SFTObjective()
+    assert to_object(cfg.hypernet) == HyperNetConfig(size="M")
+    assert to_object(cfg.library.budget) == LoRATrainBudget()
     assert OmegaConf.to_object(cfg.lora) == LoRAConfig()
     recon = compose("train", ["experiment=t2l_recon"])
-    assert objective_settings(recon.objective) == ReconObjective()
-    assert settings_of(recon.hypernet, HyperNetConfig) == HyperNetConfig(size="M", init_head_weights="small")
+    assert to_object(recon.objective) == ReconObjective()
+    assert to_object(recon.hypernet) == HyperNetConfig(size="M", init_head_weights="small")
+    whole = OmegaConf.to_object(recon)
+    assert isinstance(whole.objective, ReconObjective) and isinstance(whole.data, TaskSources)
     lorahub = compose("lorahub", [])
     assert {f.name: lorahub[f.name] for f in dataclasses.fields(LoraHubSettings)} == dataclasses.asdict(LoraHubSettings())
     evaluation = compose("eval", [])
     assert (evaluation.limit, evaluation.batch_size, evaluation.eval_split) == (
         EvalSettings.limit, EvalSettings.batch_size, EvalSettings.split)
+
+
+def test_the_benchmarks_t2l_builds_are_experiments():
+    """benchmark.t2l.<row>.experiment names a t2l/conf/experiment/ file: the CPU-budget SFT row is t2l_sft
+    plus its budget, the recon row t2l_recon itself."""
+    rows = BenchmarkConfig().t2l
+    sft = compose("train", [f"experiment={rows['t2l_sft_M'].experiment}"])
+    assert to_object(sft.objective) == SFTObjective(max_steps=100, val_tasks=0, max_train_examples=64, lr=1.0e-4,
+                                                     head_lr=3.0e-5)
+    assert to_object(sft.hypernet) == HyperNetConfig(size="M") and (sft.job, sft.split) == ("t2l", "bigbench_train")
+    recon = compose("train", [f"experiment={rows['t2l_recon'].experiment}"])
+    assert to_object(recon.objective) == ReconObjective()
+    assert to_object(recon.hypernet) == HyperNetConfig(size="M", init_head_weights="small")
+
+
+def test_a_composed_objective_of_unknown_kind_fails_naming_the_choices():
+    cfg = compose("train", ["objective.objective=nope"])
+    with pytest.raises(T2LError, match=r"objective 'nope' is unknown; choose one of t2l/conf/objective"):
+        to_object(cfg.objective)
 
 
 def test_group_files_only_override():

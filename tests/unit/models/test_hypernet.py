@@ -7,13 +7,14 @@ passes use SmolLM2-135M shapes or the tiny random Llama's.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import pytest
 import torch
 
 from t2l.errors import T2LError
 from t2l.lora.spec import LoRASpec, check_weights, unbatch
-from t2l.models.hypernet import HyperNet, count_parameters, hypernet_param_count
+from t2l.models.hypernet import HyperNet, HyperNetConfig, count_parameters, hypernet_param_count
 from tests.helpers.specs import base_spec
 
 SIZES = ("L", "M", "S")
@@ -152,6 +153,18 @@ def test_config_round_trip_rebuilds_a_strictly_loadable_model(size):
     with torch.no_grad():
         for key, value in net(tasks).items():
             assert torch.equal(rebuilt(tasks)[key], value)
+
+
+def test_config_is_the_options_dataclass_in_the_order_bundles_hold():
+    """config() comes from HyperNetConfig's fields (no hand-kept list), keys in the order every bundle has
+    written them (t2l_config.json of the released bundle included)."""
+    options = HyperNetConfig(size="S", latent=16, head_in=24, mixer_hidden=20, bottleneck=8)
+    config = HyperNet(spec_for("tiny_random"), 32, options).config()
+    assert list(config) == ["size", "encoder_dim", "latent", "head_in", "mixer_hidden", "bottleneck", "dropout",
+                            "init_head_weights", "head_init_std", "spec"]
+    assert {k: config[k] for k in asdict(options)} == asdict(options)
+    assert HyperNet(spec_for("tiny_random"), 32, size="S", latent=16, head_in=24, mixer_hidden=20,
+                    bottleneck=8).config() == config
 
 
 def test_state_dict_keeps_a_and_b_biases_apart():

@@ -10,6 +10,7 @@ import pytest
 from t2l.tasks.prompts import sft_features
 from t2l.tasks.registry import TaskCatalog, TaskSources
 from t2l.training.pool import PackedFeatures, PoolOptions, training_pool
+from t2l.training.settings import ReconObjective, SFTObjective
 from tests.helpers.paths import BIGBENCH
 
 NAMES = ["toy_choice", "toy_generate", "toy_prefixed"]
@@ -20,6 +21,14 @@ def catalog(tmp_path):
     root = tmp_path / "bigbench"
     shutil.copytree(BIGBENCH, root)
     return TaskCatalog(TaskSources(bigbench_dir=str(root), descriptions_dir=None))
+
+
+def test_pool_options_are_the_training_settings():
+    """One source of defaults: PoolOptions() is the default settings' options, and `of` copies every shaping field."""
+    assert PoolOptions() == PoolOptions.of(SFTObjective()) == PoolOptions.of(ReconObjective())
+    settings = SFTObjective(max_length=64, max_train_examples=7, prefix_free_fraction=0.1, described_fraction=0.2,
+                            choice_weight=0.5, condition_pool=4, seed=3, val_examples=5)
+    assert PoolOptions.of(settings) == PoolOptions(64, 7, 0.1, 0.2, True, 4, 3, 5)
 
 
 def test_packed_features_round_trip():

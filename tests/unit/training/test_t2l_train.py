@@ -182,7 +182,7 @@ def test_recon_lowers_the_l1(library_dir, tmp_path):
     assert sum(train[-5:]) / 5 < sum(train[:5]) / 5, train
     # The recon bundle loads and its adapters match the library's scale (heads started "small").
     t2l = T2L.from_pretrained(tmp_path / "run" / "hypernet")
-    assert t2l.hypernet.init_head_weights == "small"
+    assert t2l.hypernet.options.init_head_weights == "small"
 
 
 def test_recon_without_a_library_names_the_fix(tmp_path):
