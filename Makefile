@@ -12,11 +12,11 @@ export TOKENIZERS_PARALLELISM ?= false
 export WANDB_MODE ?= offline
 
 RELEASE ?= t2l/release/t2l-smollm2-135m-minilm
-# Empty: heldout_bbh (BIG-Bench Hard's 27 tasks x 3 test examples) where its files are prepared
-# (T2L_BBH_SOURCE), else heldout_generated, the three held-out tasks t2l generates itself (3 x all 75).
-DEMO_SPLIT ?=
-DEMO_LIMIT ?=
-DEMO_PROMPTS ?= [task]
+# The described suite (heldout_described: 26 held-out tasks t2l generates itself, DEMO_LIMIT test examples
+# each, both prompt settings), then a BBH subset (DEMO_BBH_LIMIT test examples of each of the 27 tasks,
+# where T2L_BBH_SOURCE or ../shared/data/bbh is there).
+DEMO_LIMIT ?= 4
+DEMO_BBH_LIMIT ?= 1
 DEMO_OUT ?= outputs/demo
 
 # Tests and the demo read the shared benchmark files where they sit beside this checkout (../shared/data:
@@ -44,25 +44,26 @@ install: $(STAMP)
 assets: $(STAMP)
 	$(BIN)/t2l assets
 
-# The main job, from the released bundle ($(RELEASE), committed): T2L adapters for the held-out tasks
-# from their evaluation descriptions and from 8 unlabeled train inputs, against the base model, the
-# multi-task LoRA shipped beside it and the random / wrong / generic (+ wrong-examples) controls, on
-# DEMO_LIMIT test examples per task; table with paired intervals, $(DEMO_OUT)/results.json and a PNG.
-# Without BIG-bench (no copy named by T2L_BIGBENCH_SOURCE) it runs on the generated held-out tasks.
-# `make demo TRAIN=1` first retrains the bundle and the multi-task LoRA (make release; needs BIG-bench).
+# The main job, from the released bundle ($(RELEASE), committed): T2L adapters for the described suite's
+# held-out tasks from their evaluation descriptions (rotated over the examples), bare (the input alone: only
+# the adapter says what to do) and described (the description before the input: the prompting baseline,
+# and T2L + prompt), against the base model, the multi-task LoRA shipped beside the bundle and the random /
+# wrong / generic controls; then the BBH subset. Tables with paired intervals, results.json, results.md and
+# a PNG in $(DEMO_OUT)/described and $(DEMO_OUT)/bbh. `make demo TRAIN=1` first retrains (make release).
 demo: $(STAMP) pooldata $(if $(filter 1,$(TRAIN)),release)
 	$(BIN)/t2l assets --optional bigbench bbh
-	@split="$(DEMO_SPLIT)"; limit="$(DEMO_LIMIT)"; \
-	if [ -z "$$split" ]; then \
-		if $(BIN)/t2l assets --check bbh >/dev/null 2>&1; then split=heldout_bbh; else split=heldout_generated; \
-		echo "make demo: BIG-Bench Hard is not prepared (above), so the demo scores the held-out tasks t2l generates itself (split=heldout_generated)"; fi; \
-	fi; \
-	if [ -z "$$limit" ]; then if [ "$$split" = heldout_generated ]; then limit=75; else limit=3; fi; fi; \
-	set -x; \
 	$(BIN)/t2l eval checkpoint=$(RELEASE)/hypernet adapters=$(RELEASE)/multitask adapters_name=multitask_lora \
-		split=$$split eval_split=test limit=$$limit examples_k=8 prompt_settings=$(DEMO_PROMPTS) \
-		controls=[random,wrong,generic] out=$(DEMO_OUT)
-	$(BIN)/t2l report $(DEMO_OUT)/results.json out=$(DEMO_OUT)/results.md plots=$(DEMO_OUT)/plots
+		split=heldout_described eval_split=test limit=$(DEMO_LIMIT) prompt_settings=[bare,described] \
+		eval_descriptions=all controls=[random,wrong,generic] max_new_tokens=24 out=$(DEMO_OUT)/described
+	$(BIN)/t2l report $(DEMO_OUT)/described/results.json out=$(DEMO_OUT)/described/results.md \
+		plots=$(DEMO_OUT)/described/plots
+	$(BIN)/t2l paired $(DEMO_OUT)/described:t2l@bare $(DEMO_OUT)/described:base@described   # T2L bare vs prompting
+	@if $(BIN)/t2l assets --check bbh >/dev/null 2>&1; then set -x; \
+		$(BIN)/t2l eval checkpoint=$(RELEASE)/hypernet adapters=$(RELEASE)/multitask adapters_name=multitask_lora \
+			split=heldout_bbh eval_split=test limit=$(DEMO_BBH_LIMIT) prompt_settings=[bare] controls=[] \
+			max_new_tokens=32 out=$(DEMO_OUT)/bbh && \
+		$(BIN)/t2l report $(DEMO_OUT)/bbh/results.json out=$(DEMO_OUT)/bbh/results.md plots=$(DEMO_OUT)/bbh/plots; \
+	else echo "make demo: the BBH rows are skipped: BIG-Bench Hard is not prepared (set T2L_BBH_SOURCE to a copy of its 27 files, see above)"; fi
 
 # Retrain the released default (resumable): T2L-SFT, the multi-task LoRA on the same budget, then
 # package both with a hashed model card into $(RELEASE).
