@@ -15,8 +15,8 @@ RELEASE ?= t2l/release/t2l-smollm2-135m-minilm
 # The described suite (heldout_described: 26 held-out tasks t2l generates itself, DEMO_LIMIT test examples
 # each, both prompt settings), then a BBH subset (DEMO_BBH_LIMIT test examples of each of the 27 tasks,
 # where T2L_BBH_SOURCE or ../shared/data/bbh is there).
-DEMO_LIMIT ?= 4
-DEMO_BBH_LIMIT ?= 1
+DEMO_LIMIT ?= 3
+DEMO_BBH_LIMIT ?= 2
 DEMO_OUT ?= outputs/demo
 
 # Tests and the demo read the shared benchmark files where they sit beside this checkout (../shared/data:

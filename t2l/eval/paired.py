@@ -40,8 +40,21 @@ def paired_difference(a: dict[str, list[float]], b: dict[str, list[float]], samp
         point.append(float(diff.mean()))
     boot = torch.stack(per_task).mean(dim=0)
     low, high = torch.quantile(boot, torch.tensor([0.025, 0.975])).tolist()
+    # Examples are resampled within tasks, so one example per task leaves nothing to resample: the
+    # "interval" collapses onto the point estimate. Say so instead of printing it as a certainty.
+    estimable = any(len(a[t]) > 1 for t in tasks)
     return {"difference": sum(point) / len(point), "low": low, "high": high, "tasks": len(tasks),
-            "examples": sum(len(a[t]) for t in tasks)}
+            "examples": sum(len(a[t]) for t in tasks), "estimable": estimable}
+
+
+NOT_ESTIMABLE = "not estimable: one example per task (score at least 2 a task, e.g. limit=2)"
+
+
+def interval_text(d: dict, width: int = 0) -> str:
+    """'[low, high]' in % points, or why there is no interval (results written before 'estimable' count as yes)."""
+    if not d.get("estimable", True):
+        return NOT_ESTIMABLE
+    return f"[{100 * d['low']:+{width}.2f}, {100 * d['high']:+{width}.2f}]"
 
 
 def paired_against(predictions: list[dict], reference: str, others: Iterable[str], prompts: str | None = None,
@@ -60,8 +73,11 @@ def paired_against(predictions: list[dict], reference: str, others: Iterable[str
 def format_paired(reference: str, table: dict[str, dict]) -> str:
     lines = [f"{reference} minus each row (paired, bootstrap 95% interval, % points):"]
     for other, d in table.items():
-        mark = "above zero" if d["low"] > 0 else "below zero" if d["high"] < 0 else "includes zero"
-        lines.append(f"  - {other:<16} {100 * d['difference']:+6.2f}  [{100 * d['low']:+6.2f}, {100 * d['high']:+6.2f}]"
+        if not d.get("estimable", True):
+            mark = "not estimated"
+        else:
+            mark = "above zero" if d["low"] > 0 else "below zero" if d["high"] < 0 else "includes zero"
+        lines.append(f"  - {other:<16} {100 * d['difference']:+6.2f}  {interval_text(d, 6)}"
                      f"  ({d['examples']} examples, {d['tasks']} tasks; interval {mark})")
     return "\n".join(lines)
 
@@ -81,7 +97,7 @@ def paired_markdown(results: dict) -> list[str]:
             lines += ["", f"T2L minus each row, prompts `{setting}`: paired by example, bootstrap 95% interval "
                       "(% points; the interval is above zero when T2L is reliably better):", "",
                       "| row | T2L minus row | 95% interval | examples |", "|---|---:|---|---:|"]
-            lines += [f"| {name} | {100 * d['difference']:+.2f} | [{100 * d['low']:+.2f}, {100 * d['high']:+.2f}] "
+            lines += [f"| {name} | {100 * d['difference']:+.2f} | {interval_text(d)} "
                       f"| {d['examples']} |" for name, d in paired.items()]
     return lines
 

@@ -95,3 +95,21 @@ def test_interval_is_the_paired_bootstrap_of_the_outcomes(seed):
     recorded = paired_against(lines, "t2l", ["base"], "task")["base"]
     assert recorded["high"] > recorded["low"]
     check_paired_interval(recorded, differences(lines, "t2l", "base"))
+
+
+def test_one_example_per_task_has_no_interval_and_says_so():
+    """Resampling within tasks cannot vary anything when each task has one example: the collapsed
+    'interval' (low == high == the difference) must not be printed as if it were certain."""
+    from t2l.eval.paired import NOT_ESTIMABLE, format_paired, paired_markdown
+
+    one = {task: [1] for task in ("navigate", "snarks", "date_understanding")}
+    t2l, base = predictions("t2l", one), predictions("base", {t: [0] for t in one})
+    d = paired_against(t2l + base, "t2l", ["base"], "task")["base"]
+    assert d["low"] == d["high"] == d["difference"] == 1.0 and d["estimable"] is False
+    text = format_paired("t2l", {"base": d})
+    assert NOT_ESTIMABLE in text and "interval not estimated" in text and "above zero" not in text
+    results = {"methods": {"t2l": {"kind": "method", "average": 1.0, "stderr": 0.0, "tasks": {"navigate": {"n": 1}}}},
+               "paired": {"task": {"base": d}}}
+    assert any(NOT_ESTIMABLE in line for line in paired_markdown(results))
+    two = paired_against(predictions("t2l", draws(1, 0.6)) + predictions("base", draws(2, 0.4)), "t2l", ["base"])
+    assert two["base"]["estimable"] is True and two["base"]["low"] < two["base"]["high"]
