@@ -33,7 +33,7 @@ COMPOSE_ONLY = {**{name: "a 7B-class base + gte-large from the hub, bf16 on a GP
                 "benchmark": "runs end to end on tiny_random in tests/integration/test_benchmark.py "
                              "(needs its own held-out split)"}
 # Experiments that read what another one writes: run that one first (same library dir).
-PREREQUISITES = {"t2l_recon": "library"}
+PREREQUISITES = {"t2l_recon": "library", "t2l_pool_recon": "library"}
 
 
 def test_experiment_files_are_found():
