@@ -152,3 +152,29 @@ def choice_batch(items: Sequence[tuple[int, int]], slot: dict[int, int], choices
     batch.update(rows=torch.tensor(slots, dtype=torch.long), group=torch.tensor(groups, dtype=torch.long),
                  gold=torch.tensor(gold, dtype=torch.bool))
     return batch
+
+
+def select_rows(batch: dict, keep: torch.Tensor) -> dict:
+    """The kept rows of a padded batch (its per-row tensors), trimmed of the padding columns no kept row
+    needs; other entries (a batch's `task_ids`) are dropped."""
+    out = {k: v[keep] for k, v in batch.items() if isinstance(v, torch.Tensor)}
+    width = int(out["attention_mask"].sum(dim=1).max())   # right padding: real tokens come first
+    for key in ("input_ids", "labels", "attention_mask"):
+        out[key] = out[key][:, :width]
+    return out
+
+
+def choice_parts(batch: dict, max_rows: int) -> list[dict]:
+    """A choice batch (`choice_batch`) cut into parts of whole groups (examples), each of at most `max_rows`
+    rows unless one example alone has more: the ranking loss sums over groups, so the parts' losses add up
+    to the batch's, and one forward through the model never holds more than about `max_rows` rows."""
+    group = batch["group"]
+    starts = [0] + [i for i in range(1, len(group)) if group[i] != group[i - 1]] + [len(group)]
+    parts, first = [], 0
+    for a, b in zip(starts[1:-1], starts[2:]):
+        if b - first > max_rows:   # the group [a, b) would overflow the current part: close it before a
+            parts.append((first, a))
+            first = a
+    parts.append((first, len(group)))
+    rows = torch.arange(len(group))
+    return [select_rows(batch, (rows >= a) & (rows < b)) for a, b in parts]

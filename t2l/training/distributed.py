@@ -12,6 +12,7 @@ from __future__ import annotations
 import torch
 
 from t2l.errors import T2LError
+from t2l.tasks.batching import select_rows
 
 
 def world() -> tuple[int, int]:
@@ -73,9 +74,6 @@ def local_rows(batch: dict, rank: int, world_size: int, allow_empty: bool = Fals
     keep = (batch["rows"] >= rank * per_rank) & (batch["rows"] < (rank + 1) * per_rank)
     if allow_empty and not bool(keep.any()):
         return None
-    out = {k: v[keep] for k, v in batch.items() if isinstance(v, torch.Tensor)}
-    width = int(out["attention_mask"].sum(dim=1).max())   # right padding: real tokens come first
-    for key in ("input_ids", "labels", "attention_mask"):
-        out[key] = out[key][:, :width]
+    out = select_rows(batch, keep)
     out["task_ids"] = batch["task_ids"]
     return out

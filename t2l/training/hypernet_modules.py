@@ -9,21 +9,20 @@ reconstruction the library's delta-W error first) on rank 0 only, and logs the m
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import random
 
 import torch
 
-from t2l.errors import T2LError
 from t2l.eval.scoring import EvalSettings, evaluate_task, prediction_share
 from t2l.lora.apply import apply_lora
 from t2l.lora.spec import delta_norms
 from t2l.models.base import checkpoint_layers
 from t2l.models.conditioning import CONDITIONS, check_condition, combine, pool_examples
 from t2l.models.hypernet import HyperNet
+from t2l.tasks.batching import choice_parts
 from t2l.tasks.schema import Task
-from t2l.training.distributed import global_mean, local_rows, world
+from t2l.training.distributed import all_sum, global_mean, local_rows, world
 from t2l.training.losses import answer_loss, answer_loss_terms, choice_loss_terms
 from t2l.training.modules import TrainingModule
 from t2l.training.settings import T2LTrainSettings, warmup_steps
@@ -158,37 +157,30 @@ class HyperModule(TrainingModule):
         return [{"params": trunk, "lr": self.lr, "name": "trunk"}, {"params": heads, "lr": self.head_lr, "name": "heads"}]
 
 class T2LSFTModule(HyperModule):
-    """SFT: generate a LoRA per task in the batch, apply it per sample, next-token loss on answers."""
+    """SFT: generate a LoRA per task in the batch, apply it per sample, next-token loss on answers.
+
+    Each loss term (the answer loss, the mismatch hinge's wrong-adapter loss, the choice ranking) runs its
+    forward and its backward through the frozen base on its own, against a detached copy of the generated
+    adapters, before the next term's forward: only one term's activations are alive at a time (three graphs
+    held together took 10.3 GB in the 2026-12-07 pool run). The hypernetwork then backpropagates the summed
+    adapter gradient once (`surrogate`), which is the gradient of the summed loss: the chain rule, split at
+    the adapters. Gradient checkpointing recomputes a layer inside its term, with that term's hooks present.
+    """
 
     def __init__(self, *args, logged: bool = False, **kwargs):
         """`logged`: a logger takes the generated-adapter statistics (every settings.stats_every steps)."""
         super().__init__(*args, **kwargs)
-        settings = self.settings
-        self.stats_every = settings.stats_every if logged else 0
-        for key in ("mismatch_weight", "choice_weight"):
-            if settings.gradient_checkpointing and getattr(settings, key) > 0:
-                # A recomputed layer runs the hooks present at backward time; a second forward under other
-                # adapter rows in the same step (wrong task, choice rows) cannot have them present too.
-                raise T2LError(f"objective.gradient_checkpointing=true cannot be combined with objective.{key} > 0; "
-                               "turn one of them off")
-        self.checkpointed = checkpoint_layers(self._base) if settings.gradient_checkpointing else []
-        # With checkpointing the generated LoRA's hooks must outlive the forward: backward recomputes each
-        # layer, hooks included. They are closed after backward (self.backward), or at the next step.
-        self.open_adapters = contextlib.ExitStack()
+        self.stats_every = self.settings.stats_every if logged else 0
+        self.checkpointed = checkpoint_layers(self._base) if self.settings.gradient_checkpointing else []
 
-    def adapters(self, weights, rows):
-        """apply_lora for this step's forward; with gradient checkpointing kept open through backward."""
-        applied = apply_lora(self._base, weights, self.spec, rows=rows, dropout=True)
-        if not self.checkpointed:
-            return applied
-        self.open_adapters.enter_context(applied)
-        return contextlib.nullcontext()
-
-    def backward(self, loss, *args, **kwargs):
-        try:
-            super().backward(loss, *args, **kwargs)
-        finally:
-            self.open_adapters.close()
+    def term(self, leaves: dict[str, torch.Tensor], rows: torch.Tensor, loss_of, wanted=lambda value: True):
+        """(value, gradient w.r.t. each adapter leaf or None) of `loss_of()` under the adapters' `rows`: the
+        gradient only where `wanted(value)`. Its activations are freed on return."""
+        with apply_lora(self._base, leaves, self.spec, rows=rows, dropout=True):
+            value = loss_of()
+            if not (value.requires_grad and wanted(value.detach())):
+                return value.detach(), None
+            return value.detach(), torch.autograd.grad(value, list(leaves.values()), materialize_grads=True)
 
     def answer_loss(self, batch) -> torch.Tensor:
         """The mean answer loss of the global batch. One process: exactly answer_loss (so one-process runs
@@ -198,61 +190,78 @@ class T2LSFTModule(HyperModule):
             return answer_loss(self._base, batch, smoothing, noise)
         return global_mean(*answer_loss_terms(self._base, batch, smoothing, noise))
 
-    def mismatch(self, weights, batch, ce: torch.Tensor) -> torch.Tensor:
+    def mismatch(self, leaves, batch, ce: torch.Tensor, ce_grads):
         """Hinge: the batch under the NEXT task's adapter (a wrong description) should lose by a margin.
+        Returns (hinge value, the answer term's adapter gradients `ce_grads` with the hinge's part added).
 
         Aimed at the reference's known weakness (random descriptions help nearly as much as real ones):
         a hypernetwork that ignores what the description says cannot satisfy it.
         """
+        weight, margin = self.settings.mismatch_weight, self.settings.mismatch_margin
         wrong_rows = (batch["rows"] + 1) % len(batch["task_ids"])
-        with self.adapters(weights, wrong_rows):
-            wrong = self.answer_loss(batch)
-        self.log("mismatch_gap", wrong.detach() - ce.detach(), batch_size=batch["input_ids"].shape[0])
-        return torch.relu(self.settings.mismatch_margin + ce - wrong)
+        # Past its margin the hinge is flat: no gradient, and no backward through the base to get one.
+        wrong, wrong_grads = self.term(leaves, wrong_rows, lambda: self.answer_loss(batch),
+                                       wanted=lambda value: bool(margin + ce - value > 0))
+        self.log("mismatch_gap", wrong - ce, batch_size=batch["input_ids"].shape[0])
+        if wrong_grads is None:
+            return torch.relu(margin + ce - wrong), ce_grads
+        # d/dA of weight * (margin + ce - wrong), with ce's gradient already in hand from the answer term
+        return margin + ce - wrong, [g + weight * (g - w) for g, w in zip(ce_grads, wrong_grads)]
 
-    def choice_term(self, weights, choice: dict, task_ids: list[int]) -> torch.Tensor:
-        """Cross-entropy over each MC example's choices (t2l.training.losses.choice_loss_terms), its rows under
-        their task's adapter: the mean over the global batch's MC examples."""
+    def choice_term(self, leaves, choice: dict, task_ids: list[int]):
+        """(cross-entropy over each MC example's choices, its adapter gradients or None): the mean over the
+        global batch's MC examples (t2l.training.losses.choice_loss_terms), rows under their task's adapter.
+
+        An MC example brings one row per choice, so the choice rows can outnumber the answer batch several
+        times: they go through the base in parts of whole examples, each no larger than the answer batch
+        (t2l.tasks.batching.choice_parts), which keeps the step's peak memory that of the answer term.
+        """
         rank, size = world()
-        if size == 1:
-            with self.adapters(weights, choice["rows"]):
-                total, count = choice_loss_terms(self._base, choice)
-            return total / count
-        local = local_rows({**choice, "task_ids": task_ids}, rank, size, allow_empty=True)
-        if local is None:   # this rank's tasks have no MC example; the others' mean still needs its count
-            zero = sum(w.sum() for w in weights.values()) * 0.0
-            return global_mean(zero.double(), torch.zeros((), dtype=torch.float64, device=zero.device))
-        with self.adapters(weights, local["rows"]):
-            return global_mean(*choice_loss_terms(self._base, local))
+        local = choice if size == 1 else local_rows({**choice, "task_ids": task_ids}, rank, size, allow_empty=True)
+        parts = [] if local is None else choice_parts(local, self.settings.tasks_per_batch * self.settings.samples_per_task)
+        examples = torch.tensor(float(sum(len(torch.unique(p["group"])) for p in parts)), dtype=torch.float64)
+        # Each part's gradient is its share of the global mean (scaled by the world size, as global_mean
+        # does: DDP averages the ranks' gradients); a rank without MC examples still joins the sums.
+        scale = size / all_sum(examples.to(self.device))
+        total, grads = torch.zeros((), dtype=torch.float64, device=self.device), None
+        for part in parts:
+            value, part_grads = self.term(leaves, part["rows"], lambda: choice_loss_terms(self._base, part)[0] * scale)
+            total = total + value
+            grads = part_grads if grads is None else [g + q for g, q in zip(grads, part_grads)]
+        return all_sum(total) / size, grads
 
     def training_step(self, batch, batch_idx):
-        self.open_adapters.close()   # a step that failed before its backward
         for layer in self.checkpointed:
             layer.training = True    # validation or a user may have put the base back in eval mode
         # Adapters for every task of the global batch; this rank scores its own tasks' rows.
         weights = self.hypernet(self.sample_embeddings(batch["task_ids"]))
+        leaves = {k: w.detach().requires_grad_() for k, w in weights.items()}
         choice = batch.get("choice") if self.settings.choice_weight > 0 else None
         task_ids = batch["task_ids"]
         batch = local_rows(batch, *world())
         # The base stays in eval mode (frozen); only the generated LoRA's dropout is on.
-        with self.adapters(weights, batch["rows"]):
-            ce = self.answer_loss(batch)
+        ce, grads = self.term(leaves, batch["rows"], lambda: self.answer_loss(batch))
         l2 = sum(w.pow(2).mean() for w in weights.values()) / len(weights)
-        loss = ce + self.settings.l2_weight * l2
+        loss = ce + self.settings.l2_weight * l2.detach()
         if self.settings.mismatch_weight > 0 and len(batch["task_ids"]) > 1:
-            loss = loss + self.settings.mismatch_weight * self.mismatch(weights, batch, ce)
+            hinge, grads = self.mismatch(leaves, batch, ce, grads)
+            loss = loss + self.settings.mismatch_weight * hinge
         if choice is not None:
-            ranking = self.choice_term(weights, choice, task_ids)
+            ranking, ranking_grads = self.choice_term(leaves, choice, task_ids)
             loss = loss + self.settings.choice_weight * ranking.to(loss.dtype)
-            self.log("choice_loss", ranking.detach().float(), batch_size=int(choice["group"].max()) + 1)
-        self.log_dict({"train_loss": ce, "l2": l2}, prog_bar=True, batch_size=batch["input_ids"].shape[0])
+            if ranking_grads is not None:
+                grads = [g + self.settings.choice_weight * r for g, r in zip(grads, ranking_grads)]
+            self.log("choice_loss", ranking.float(), batch_size=int(choice["group"].max()) + 1)
+        self.log_dict({"train_loss": ce, "l2": l2.detach()}, prog_bar=True, batch_size=batch["input_ids"].shape[0])
         if self.stats_every and self.global_step % self.stats_every == 0:
             # Straight to the loggers (rank 0 only, as Lightning's loggers are): self.log would repeat these
             # last values at every later step. Every rank has the same global-batch adapters.
             stats = {k: float(v) for k, v in adapter_statistics(weights, self.spec).items()}
             for logger in self.loggers:
                 logger.log_metrics(stats, step=self.global_step)
-        return self.guarded(loss, weights)
+        # Its gradient w.r.t. the hypernetwork is that of `loss`: the adapter gradients pushed through it.
+        surrogate = self.settings.l2_weight * l2 + sum((w * g).sum() for w, g in zip(weights.values(), grads))
+        return self.guarded(loss, weights, backprop=surrogate)
 
 
 # Reconstruction's first validation item: the delta-W error over every training task at once (one

@@ -53,13 +53,15 @@ class TrainingModule(pl.LightningModule):
     def trainable(self) -> list[tuple[str, torch.nn.Parameter]]:
         return [(n, p) for n, p in self.named_parameters() if p.requires_grad]
 
-    def guarded(self, loss: torch.Tensor, generated: dict[str, torch.Tensor] | None = None) -> torch.Tensor:
-        """The loss to backpropagate: `loss`, or for a faulty step a zero that touches every trainable weight
-        (every rank still runs backward, as DDP needs), with the step marked to be skipped."""
+    def guarded(self, loss: torch.Tensor, generated: dict[str, torch.Tensor] | None = None,
+                backprop: torch.Tensor | None = None) -> torch.Tensor:
+        """The tensor to backpropagate: `backprop` (default `loss`, whose value is what the guard checks), or
+        for a faulty step a zero that touches every trainable weight (every rank still runs backward, as DDP
+        needs), with the step marked to be skipped."""
         reason = self.guard.loss_fault(loss) or (self.guard.weights_fault(generated) if generated else None)
         self._faulty_step = reason
         if not reason:
-            return loss
+            return loss if backprop is None else backprop
         return sum((p * 0).sum() for _, p in self.trainable())
 
     def on_before_optimizer_step(self, optimizer):
