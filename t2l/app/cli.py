@@ -4,7 +4,7 @@
     t2l tasks [split=NAME] [data.sni=[...]]    list tasks the configured sources hold
     t2l eval tasks=[a,b] limit=50 out=DIR      score base model / ICL / peft adapters
     t2l library ls | import DIR...             the per-task LoRA library (see train.py)
-    t2l generate checkpoint=B description=".." out=DIR   adapters from descriptions
+    t2l generate checkpoint=B out=DIR --description ".." | --examples F.jsonl   adapters from text or inputs
     t2l lorahub task=NAME out=DIR [modules=20 budget=40]  LoraHub baseline: compose library LoRAs
     t2l params base_model=mistral_7b_instruct_v02 hypernet=L   trainable parameter count
     t2l report RESULTS.json... [out=docs/results.md] [plots=docs/plots]   markdown table + PNG plots
@@ -120,7 +120,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.description:  # --description TEXT (repeatable): always plain text
         description = ([] if description is None else [description] if isinstance(description, str)
                        else list(description)) + list(args.description)
-    examples = read_example_inputs(cfg.examples) if cfg.examples else None
+    examples_file = args.examples or cfg.examples
+    examples = read_example_inputs(examples_file) if examples_file else None
     write_adapters(cfg.checkpoint, descriptions_from_args(description, cfg.descriptions_file, required=examples is None),
                    cfg.out, int(cfg.batch_size), str(cfg.precision), examples, str(cfg.export))
     return 0
@@ -267,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "generate":
             p.add_argument("--description", action="append", metavar="TEXT",
                            help="a task description, taken as typed (repeat for several adapters)")
+            p.add_argument("--examples", metavar="FILE.jsonl",
+                           help="one task's unlabeled inputs, lines {\"input\": ...}: condition on them (= examples=FILE)")
         p.set_defaults(func=func)
     p = sub.add_parser("library", help="inspect the LoRA library or import peft adapters into it",
                        description="t2l library ls | import DIR... [--task T] | rm TASK... [--namespace N]  [overrides]")

@@ -77,6 +77,9 @@ def test_generate_from_an_examples_file(release, tmp_path, capsys):
     for key in want:
         torch.testing.assert_close(got[key], want[key], atol=1e-6, rtol=0)
     assert json.loads((tmp_path / "a" / "t2l_description.json").read_text()) == {"description": None, "examples": 2}
+    # the flag form names the same file
+    assert main(["generate", f"checkpoint={out / 'hypernet'}", "--examples", str(examples), f"out={tmp_path / 'b'}"]) == 0
+    assert (tmp_path / "b" / "adapter_model.safetensors").read_bytes() == (tmp_path / "a" / "adapter_model.safetensors").read_bytes()
 
 
 def test_an_examples_file_without_inputs_writes_nothing(release, tmp_path, capsys):
