@@ -4,7 +4,8 @@ peft LoRA step on the same batches.
     python bench/pool_sft_step.py [--steps 4] [--tasks-every 8]
 
 Real SmolLM2-135M-Instruct and MiniLM, the `experiment=t2l_pool` objective read from its YAML (8 tasks x 2
-examples, <= 96 tokens, bf16 autocast where the CPU has bf16 instructions, as precision=auto picks), batches
+examples, <= 96 tokens, bf16 autocast where the CPU has bf16 instructions, as precision=auto picks; LoRA
+dropout 0, so the staged and the joint step draw no random masks and must end equal), batches
 drawn from every `--tasks-every`-th pool task (the pool's length distribution; a subset so a fresh machine
 builds it in seconds). Each row runs in its own process, so its peak RSS is its own; one warm-up step is
 excluded from the step time. Rows:
@@ -97,7 +98,7 @@ def run_row(row: str, steps: int, every: int) -> dict:
 
     torch.manual_seed(0)
     base = BaseModelSpec.from_dict(yaml.safe_load((REPO / "t2l/conf/base_model/smollm2_135m.yaml").read_text()))
-    spec = LoRASpec.for_base(base)
+    spec = LoRASpec.for_base(base, dropout=0.0)   # no dropout draws: staged and joint rows must end equal
     model, tokenizer = load_base(base)
     settings = recipe_settings(row)
     batches, pool = pool_batches(settings, tokenizer, steps, every)
@@ -124,7 +125,6 @@ def run_row(row: str, steps: int, every: int) -> dict:
     opt = torch.optim.AdamW(params, lr=1e-4)
     seconds = 0.0
     for i, batch in enumerate(batches):
-        torch.manual_seed(i)   # LoRA dropout: the same draws in t2l-pool and t2l-pool-joint
         t0 = time.perf_counter()
         with cast:
             loss = step(batch, i)

@@ -235,7 +235,9 @@ class T2LSFTModule(HyperModule):
             layer.training = True    # validation or a user may have put the base back in eval mode
         # Adapters for every task of the global batch; this rank scores its own tasks' rows.
         weights = self.hypernet(self.sample_embeddings(batch["task_ids"]))
-        leaves = {k: w.detach().requires_grad_() for k, w in weights.items()}
+        # fp32 leaves: under bf16 autocast the terms' adapter gradients are summed in fp32 (the hinge's is a
+        # difference of two close gradients, which bf16 would round away).
+        leaves = {k: w.detach().float().requires_grad_() for k, w in weights.items()}
         choice = batch.get("choice") if self.settings.choice_weight > 0 else None
         task_ids = batch["task_ids"]
         batch = local_rows(batch, *world())
