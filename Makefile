@@ -101,6 +101,7 @@ bench: assets
 	$(BIN)/python bench/eval_throughput.py
 	$(BIN)/python bench/lora_train_throughput.py
 	$(BIN)/python bench/t2l_sft_step.py
+	$(BIN)/python bench/pool_sft_step.py
 	$(BIN)/python bench/generate_throughput.py
 	$(BIN)/python bench/apply_naive_vs_batched.py
 	@if [ -f outputs/library/smollm2_135m/manifest.json ]; then $(BIN)/python bench/lorahub_vs_naive.py; \
