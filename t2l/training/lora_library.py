@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import time
@@ -19,6 +20,7 @@ import pytorch_lightning as pl
 import torch
 from torch.utils.data import DataLoader
 
+from t2l.errors import T2LError
 from t2l.eval.scoring import EvalSettings, evaluate_task
 from t2l.lora.library import Library
 from t2l.lora.peft_io import peft_state_to_weights, to_peft_config
@@ -155,10 +157,25 @@ def train_library(library: Library, names: list[str], load_task: Callable[[str],
     return library
 
 
+def refuse_other_budget(entry: dict, budget: LoRATrainBudget, root: Path) -> None:
+    """A stored multi-task LoRA is reused only for the budget it was trained on: handing back a 200-step LoRA
+    to a run that asked for 1,200 steps would ship the wrong baseline without a word."""
+    stored = entry.get("budget")
+    asked = json.loads(json.dumps(asdict(budget)))   # tuples -> lists, as the manifest holds them
+    if stored is None or stored == asked:
+        return
+    changed = "; ".join(f"{k}: {stored.get(k)} there, {asked.get(k)} asked"
+                        for k in sorted(set(stored) | set(asked)) if stored.get(k) != asked.get(k))
+    raise T2LError(f"the multi-task LoRA in {root} was trained with another budget ({changed}); remove it to "
+                   "retrain: t2l library rm multitask --namespace multitask (with this run's library.dir= if it "
+                   "is not the default)")
+
+
 def train_multitask(library: Library, tasks: list[Task], val_tasks: list[Task], model, tokenizer,
                     budget: LoRATrainBudget, chat: bool, logger=None, trainer_kwargs: dict | None = None) -> Path:
     """One LoRA on the union of the training pool, stored as `multitask` in its own namespace."""
     if library.has("multitask", "multitask"):
+        refuse_other_budget(library.entries("multitask")["multitask"], budget, library.root)
         log.info("multitask LoRA already in the library; delete it to retrain")
         return library.adapter_dir("multitask", "multitask")
     work = library.work_dir("multitask", "multitask")

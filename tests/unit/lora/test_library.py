@@ -269,6 +269,16 @@ def test_multitask_experiment(tmp_path):
     assert list((tmp_path / "logs" / "multitask").rglob("metrics.csv"))
     with pytest.raises(T2LError, match="never training data"):
         tiny_library(root).training_adapters("multitask")
+    # The stored LoRA is handed back only for the budget it was trained on: another budget is refused with
+    # the command that removes it (not silently answered with the old adapter), the library untouched.
+    before = manifest(root)
+    again = run_train(tmp_path, "experiment=multitask", f"tasks=[{','.join(TASKS)}]", f"library.dir={root}",
+                      "library.multitask.val_tasks=1", "library.budget.max_steps=7")
+    assert again.returncode == 2, again.log[-4000:]
+    errors = [line for line in again.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "max_steps: 6 there, 7 asked" in errors[0], again.log[-4000:]
+    assert "t2l library rm multitask --namespace multitask" in errors[0]
+    assert manifest(root) == before
 
 
 # ------------------------------------------------------------------ t2l library import / ls
