@@ -195,7 +195,24 @@ def with_summary(cfg: DictConfig, results: dict, predictions: list[dict], paired
                              for setting, part in results["prompt_settings"].items()}
     primary = next(iter(results["methods"].values()))
     return {"tasks": primary["tasks"], "average": primary["average"], **results,
-            "config": OmegaConf.to_container(cfg, resolve=True), "seconds": round(time.perf_counter() - start, 2)}
+            "config": OmegaConf.to_container(cfg, resolve=True), "artifacts": scored_artifacts(cfg),
+            "seconds": round(time.perf_counter() - start, 2)}
+
+
+def scored_artifacts(cfg: DictConfig) -> dict[str, str]:
+    """sha256 of the weights the rows scored (the bundle of checkpoint=, one adapter directory of adapters=):
+    `t2l release` checks them, so a model card never shows another bundle's results."""
+    from t2l.app.generate import resolve_checkpoint
+    from t2l.io import sha256_file
+    from t2l.lora.peft_io import ADAPTER_WEIGHTS_FILE
+    from t2l.models.bundle import BUNDLE_WEIGHTS_FILE
+
+    found = {}
+    if cfg.checkpoint:
+        found["hypernet"] = sha256_file(Path(resolve_checkpoint(str(cfg.checkpoint))) / BUNDLE_WEIGHTS_FILE)
+    if isinstance(cfg.adapters, str) and (Path(cfg.adapters) / ADAPTER_WEIGHTS_FILE).is_file():
+        found["adapters"] = sha256_file(Path(cfg.adapters) / ADAPTER_WEIGHTS_FILE)
+    return found
 
 
 def print_tables(results: dict, model_id: str, settings) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from t2l.errors import T2LError
 from t2l.eval.paired import paired_markdown
-from t2l.io import read_json
+from t2l.io import read_json, sha256_file
 from t2l.lora.peft_io import ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE
 from t2l.models.bundle import BUNDLE_CONFIG_FILE, BUNDLE_WEIGHTS_FILE
 from t2l.models.release import CARD_FILE, DEFAULT_RELEASE, front_matter, verify_release
@@ -50,6 +50,19 @@ def card_text(training: dict, results: dict | None, body: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def refuse_other_results(results: dict, bundle: Path, multitask: Path, path: Path) -> None:
+    """The card's tables must be the released files' results: results.json records the sha256 of the bundle
+    and adapter it scored (t2l eval's `artifacts`), and both must be the ones being packaged."""
+    scored = results.get("artifacts", {})
+    packaged = {"hypernet": sha256_file(bundle / BUNDLE_WEIGHTS_FILE),
+                "adapters": sha256_file(multitask / ADAPTER_WEIGHTS_FILE)}
+    wrong = [f"{kind} ({'not recorded' if kind not in scored else 'another file'})"
+             for kind in packaged if scored.get(kind) != packaged[kind]]
+    if wrong:
+        raise T2LError(f"{path} did not score the files being released: {', '.join(wrong)}; re-run "
+                       f"`t2l eval checkpoint={bundle} adapters={multitask} ... out=DIR` and pass DIR/results.json")
+
+
 def package_release(bundle: Path, multitask: Path, out: Path = DEFAULT_RELEASE, results: Path | None = None,
                     body: str = "") -> Path:
     """Copy the bundle and LoRA into `out` with a hashed card; atomic (a temp dir renamed into place)."""
@@ -59,6 +72,8 @@ def package_release(bundle: Path, multitask: Path, out: Path = DEFAULT_RELEASE, 
             raise T2LError(f"{directory} is not a {kind} directory (missing {missing}); train it first")
     training = read_json(Path(bundle) / BUNDLE_CONFIG_FILE, "re-export the bundle").get("training", {})
     loaded = read_json(results, "pass the results.json that t2l eval wrote") if results else None
+    if loaded is not None:
+        refuse_other_results(loaded, Path(bundle), Path(multitask), Path(results))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))

@@ -18,6 +18,7 @@ import re
 import pytest
 
 from t2l.eval.controls import GENERIC_DESCRIPTION
+from t2l.io import sha256_file
 from tests.helpers.intervals import check_paired_interval, differences
 from tests.helpers.paths import RELEASE
 from tests.helpers.scoring_oracle import plain_choice_logprob
@@ -55,7 +56,10 @@ def demo_run(tmp_path_factory):
 def test_rows_kinds_and_the_documented_fields(demo_run):
     out, stdout = demo_run
     results = json.loads((out / "results.json").read_text())
-    assert {"tasks", "average", "methods", "prompt_settings", "paired", "config", "seconds"} <= set(results)
+    assert {"tasks", "average", "methods", "prompt_settings", "paired", "config", "artifacts", "seconds"} <= set(results)
+    # the weights scored, by sha256: `t2l release results=` refuses a results.json of other files
+    assert results["artifacts"] == {"hypernet": sha256_file(RELEASE / "hypernet" / "hypernet.safetensors"),
+                                    "adapters": sha256_file(RELEASE / "multitask" / "adapter_model.safetensors")}
     methods = results["methods"]
     assert set(methods) == METHODS | CONTROLS
     assert {n for n, r in methods.items() if r["kind"] == "control"} == CONTROLS

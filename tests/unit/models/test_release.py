@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import pytest
 import torch
@@ -12,6 +13,7 @@ import torch
 from t2l.app.cli import main
 from t2l.app.release import package_release
 from t2l.errors import T2LError
+from t2l.io import sha256_file
 from t2l.lora.peft_io import load_adapter_weights, save_adapter
 from t2l.lora.spec import unbatch
 from t2l.models.bundle import T2L
@@ -130,3 +132,33 @@ def test_the_front_matter_is_yaml_that_round_trips_awkward_values(tmp_path):
     (tmp_path / "README.md").write_text("---\n- a list, not a mapping\n---\n# Body\n", encoding="utf-8")
     with pytest.raises(T2LError, match="not a YAML mapping"):
         card_hashes(tmp_path)
+
+
+def _results(hypernet: str | None, adapters: str | None) -> dict:
+    """A results.json as t2l eval writes it, down to what the card prints, scored on the given weights."""
+    row = {"kind": "method", "average": 0.5, "stderr": 0.1, "tasks": {"toy": {"n": 2}}}
+    artifacts = {k: v for k, v in (("hypernet", hypernet), ("adapters", adapters)) if v}
+    return {"prompt_settings": {"bare": {"methods": {"t2l": row}}}, "artifacts": artifacts}
+
+
+@pytest.mark.parametrize("scored, refused", [("both", None), ("other_hypernet", "hypernet (another file)"),
+                                             ("no_record", "hypernet (not recorded), adapters (not recorded)")])
+def test_the_card_results_must_have_scored_the_released_files(release, tmp_path, scored, refused):
+    """`t2l release results=` takes only a results.json whose recorded weights are the ones it packages; a
+    refusal writes nothing and leaves the previous release as it was."""
+    _, out = release
+    bundle, multitask = tmp_path / "run" / "hypernet", tmp_path / "mt"
+    right = {"hypernet": sha256_file(bundle / "hypernet.safetensors"),
+             "adapters": sha256_file(multitask / "adapter_model.safetensors")}
+    recorded = {"both": right, "other_hypernet": {**right, "hypernet": "0" * 64}, "no_record": {}}[scored]
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(_results(recorded.get("hypernet"), recorded.get("adapters"))))
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    if refused is None:
+        package_release(bundle, multitask, out, results=results, body="Toy.")
+        assert "| t2l | method | 50.00 | 10.00 |" in (out / "README.md").read_text()
+        return
+    with pytest.raises(T2LError, match=f"did not score the files being released: {re.escape(refused)}; re-run `t2l eval"):
+        package_release(bundle, multitask, out, results=results, body="Toy.")
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not list(out.parent.glob(".toy.*"))
